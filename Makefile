@@ -1,0 +1,60 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run serve test install install-test migrate baseline lint format bench worker beat messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+.stamp-base: requirements/base.txt requirements/prod.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/prod.txt
+	touch $@
+
+.stamp-test: .stamp-base requirements/test.txt
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $@
+
+install: .stamp-base
+install-test: .stamp-test
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+baseline: migrate
+	$(BIN)/python manage.py load_appendix_ix
+	$(BIN)/python manage.py create_demo_users
+
+run: baseline
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+worker: install
+	$(BIN)/celery -A compliance worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A compliance beat --loglevel=info
+
+# Needs GNU gettext; the compiled catalogs are committed, so users do not.
+messages: install
+	cd registry && ../$(BIN)/django-admin makemessages -l vi --no-obsolete
+	$(BIN)/python manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) .stamp-* db.sqlite3 var staticfiles

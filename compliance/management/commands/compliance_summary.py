@@ -1,0 +1,66 @@
+import datetime
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from compliance.selectors import compliance_summary
+from registry.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Print the compliance summary (per unit, per group, national) as of a date."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument("--unit", help="unit code: that unit's figures only")
+        parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+
+    def handle(self, *args, format, unit, as_of, **options):
+        target = None
+        if unit:
+            target = Unit.objects.filter(code=unit).first()
+            if target is None:
+                raise CommandError(f"Unknown unit code: {unit}")
+        summary = compliance_summary(as_of=as_of, unit=target)
+        if format == "json":
+            self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(_table(summary))
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error
+
+
+def _rate(value):
+    return "—" if value is None else f"{value}%"
+
+
+def _line(label, figures):
+    return (
+        f"{label[:44]:<44} {figures.total:>7} {figures.approved:>8} {_rate(figures.approval_rate):>7}"
+        f" {figures.fully_deployed:>8} {_rate(figures.deployment_rate):>7}"
+        f" {_rate(figures.deployed_of_approved_rate):>7}"
+    )
+
+
+def _table(summary):
+    header = f"{'unit':<44} {'total':>7} {'approved':>8} {'rate':>7} {'deployed':>8} {'rate':>7} {'dep/app':>7}"
+    lines = [f"Compliance summary as of {summary.as_of.isoformat()}", header]
+    for row in summary.units:
+        label = row.unit.name if row.has_systems else f"{row.unit.name} (no systems declared)"
+        lines.append(_line(label, row))
+    for key, block in summary.groups.items():
+        lines.append(_line(f"TOTAL {key}", block))
+    national = summary.national
+    lines.append(_line("TOTAL national", national))
+    lines.append(
+        f"Units below 50% approval: {national.units_below_50_approval}/{national.unit_count}; "
+        f"below 50% deployment: {national.units_below_50_deployment}/{national.unit_count}"
+    )
+    levels = ", ".join(f"L{level}: {count}" for level, count in national.levels.items())
+    lines.append(f"Levels: {levels}")
+    return "\n".join(lines)

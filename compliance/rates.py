@@ -1,0 +1,23 @@
+"""The published figures' arithmetic (DOMAIN.md §7).
+
+Rates are shares of the unit's total systems; deployed/approved is a separate
+figure, never mixed in. A unit with no systems declared has no rate, and counts
+with the units below 50%, as the published report counted it.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+BELOW_THRESHOLD_PERCENT = 50
+
+
+def percent(part, whole, places=1):
+    """part/whole as a percentage rounded half-up (the published rounding); None without a whole."""
+    if not whole:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def is_below_threshold(part, whole, threshold=BELOW_THRESHOLD_PERCENT):
+    """True when part/whole < threshold%, and for a unit with nothing declared."""
+    return not whole or part * 100 < threshold * whole

@@ -1,0 +1,235 @@
+"""The one compliance-summary query that pages, PDFs, exports and commands share.
+
+Everything is computed "as of" a date from the step dates a system carries:
+a system counts from the day it was declared until the day it was retired; it
+is approved from its decision date and fully deployed from the date its plan
+became full. So the state on 30/09/2024 can be asked today.
+
+Queries: one for the reporting units, one grouped by (reporting unit, level)
+for the figures, one more when a single unit's subtree is asked for. Sums
+per group and nationally are added up in Python from those rows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, F, IntegerField, Q, When
+from django.utils import timezone
+
+from compliance.rates import is_below_threshold, percent
+from registry.models import InformationSystem, ReportingGroup, Unit
+
+LEVELS = (1, 2, 3, 4, 5)
+
+
+@dataclass
+class Figures:
+    total: int = 0
+    approved: int = 0
+    fully_deployed: int = 0
+    levels: dict = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    unleveled: int = 0
+
+    @property
+    def has_systems(self):
+        return self.total > 0
+
+    @property
+    def approval_rate(self):
+        return percent(self.approved, self.total)
+
+    @property
+    def deployment_rate(self):
+        return percent(self.fully_deployed, self.total)
+
+    @property
+    def deployed_of_approved_rate(self):
+        return percent(self.fully_deployed, self.approved)
+
+    @property
+    def below_50_approval(self):
+        return is_below_threshold(self.approved, self.total)
+
+    @property
+    def below_50_deployment(self):
+        return is_below_threshold(self.fully_deployed, self.total)
+
+    def add(self, other):
+        self.total += other.total
+        self.approved += other.approved
+        self.fully_deployed += other.fully_deployed
+        self.unleveled += other.unleveled
+        for level in LEVELS:
+            self.levels[level] += other.levels[level]
+
+    def as_dict(self):
+        return {
+            "total": self.total,
+            "approved": self.approved,
+            "approval_rate": _number(self.approval_rate),
+            "fully_deployed": self.fully_deployed,
+            "deployment_rate": _number(self.deployment_rate),
+            "deployed_of_approved_rate": _number(self.deployed_of_approved_rate),
+            "levels": {str(level): count for level, count in self.levels.items()},
+        }
+
+
+@dataclass
+class UnitFigures(Figures):
+    unit: Unit = None
+
+    def as_dict(self):
+        return {
+            "code": self.unit.code,
+            "name": self.unit.name,
+            "group": self.unit.group,
+            "no_systems_declared": not self.has_systems,
+            **super().as_dict(),
+        }
+
+
+@dataclass
+class BlockFigures(Figures):
+    """A group of reporting units (or the whole country): sums and the below-50% counts."""
+
+    units: list = field(default_factory=list)
+
+    @property
+    def unit_count(self):
+        return len(self.units)
+
+    @property
+    def units_below_50_approval(self):
+        return sum(1 for row in self.units if row.below_50_approval)
+
+    @property
+    def units_below_50_deployment(self):
+        return sum(1 for row in self.units if row.below_50_deployment)
+
+    @property
+    def units_without_systems(self):
+        return sum(1 for row in self.units if not row.has_systems)
+
+    def add_unit(self, row):
+        self.units.append(row)
+        self.add(row)
+
+    def as_dict(self):
+        return {
+            **super().as_dict(),
+            "units": self.unit_count,
+            "units_below_50_approval": self.units_below_50_approval,
+            "units_below_50_deployment": self.units_below_50_deployment,
+            "units_without_systems": self.units_without_systems,
+        }
+
+
+@dataclass
+class ComplianceSummary:
+    as_of: datetime.date
+    national: BlockFigures
+    groups: dict
+    units: list
+
+    def as_dict(self):
+        return {
+            "as_of": self.as_of.isoformat(),
+            "national": self.national.as_dict(),
+            "groups": {key: block.as_dict() for key, block in self.groups.items()},
+            "units": [row.as_dict() for row in self.units],
+        }
+
+
+def _number(rate):
+    return None if rate is None else float(rate)
+
+
+def systems_as_of(as_of):
+    """Systems on the registry on that date: declared by then and not yet retired."""
+    return InformationSystem.objects.filter(declared_on__lte=as_of).exclude(retired_on__lte=as_of)
+
+
+def approved_as_of(as_of):
+    # decision_date is only ever set on an approved dossier (registry/transitions.py).
+    return Q(decision_date__lte=as_of)
+
+
+def fully_deployed_as_of(as_of):
+    return Q(deployed_full_on__lte=as_of)
+
+
+def level_as_of(as_of):
+    """The approved level once approved by that date, else the proposed one."""
+    return Case(
+        When(approved_as_of(as_of), then=F("approved_level")),
+        default=F("proposed_level"),
+        output_field=IntegerField(),
+    )
+
+
+def _figures_by(queryset, key, as_of):
+    """{key value: Figures} from one GROUP BY (key, level) query."""
+    rows = (
+        queryset.annotate(level_then=level_as_of(as_of))
+        .values(key, "level_then")
+        .annotate(
+            total=Count("pk"),
+            approved=Count("pk", filter=approved_as_of(as_of)),
+            fully_deployed=Count("pk", filter=fully_deployed_as_of(as_of)),
+        )
+        .order_by()
+    )
+    figures = {}
+    for row in rows:
+        target = figures.setdefault(row[key], Figures())
+        target.total += row["total"]
+        target.approved += row["approved"]
+        target.fully_deployed += row["fully_deployed"]
+        if row["level_then"] in LEVELS:
+            target.levels[row["level_then"]] += row["total"]
+        else:
+            target.unleveled += row["total"]
+    return figures
+
+
+def _with_figures(unit, figures):
+    row = UnitFigures(unit=unit)
+    if figures:
+        row.add(figures)
+    return row
+
+
+def reporting_units():
+    return Unit.objects.filter(parent__isnull=True, is_active=True).order_by(
+        "group", "sort_order", "name"
+    )
+
+
+def compliance_summary(as_of=None, unit=None):
+    """Figures per reporting unit, per group and nationally, as of a date.
+
+    With `unit`, `units` holds that unit alone (a reporting unit or any
+    subordinate unit, its whole subtree counted); national and group figures
+    stay, for comparison.
+    """
+    as_of = as_of or timezone.localdate()
+    by_unit = _figures_by(systems_as_of(as_of), "owner__reporting_unit_id", as_of)
+    groups = {group.value: BlockFigures() for group in ReportingGroup}
+    national = BlockFigures()
+    rows = []
+    for reporting_unit in reporting_units():
+        row = _with_figures(reporting_unit, by_unit.get(reporting_unit.pk))
+        groups[reporting_unit.group].add_unit(row)
+        national.add_unit(row)
+        rows.append(row)
+    if unit is not None:
+        rows = [_subtree_figures(unit, as_of)]
+    return ComplianceSummary(as_of=as_of, national=national, groups=groups, units=rows)
+
+
+def _subtree_figures(unit, as_of):
+    systems = systems_as_of(as_of).filter(owner__path__startswith=unit.path)
+    row = UnitFigures(unit=unit)
+    for figures in _figures_by(systems, "owner__reporting_unit_id", as_of).values():
+        row.add(figures)
+    return row

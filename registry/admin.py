@@ -1,0 +1,227 @@
+"""The admin, where security officers keep their unit's systems.
+
+Permissions come from memberships (registry/scope.py), not from Django's
+per-model permissions: an officer edits the systems of their unit subtree,
+viewers and managers read them, national administrators see everything. An
+object outside the user's scope answers 404 on every URL.
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry import scope
+from registry.models import InformationSystem, Membership, Unit
+from registry.names import fold_ascii
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Object URLs outside the user's queryset are 404, never a redirect that confirms the id."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the history rows of an object the queryset hides.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        # Reports depend on these rows: retire or deactivate instead.
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
+class VisibleUnitFilter(admin.SimpleListFilter):
+    title = _("reporting unit")
+    parameter_name = "unit"
+
+    def lookups(self, request, model_admin):
+        units = scope.visible_units(request.user).filter(parent__isnull=True)
+        if not scope.is_national_admin(request.user):
+            units = scope.visible_units(request.user)
+        return [(unit.pk, unit.name) for unit in units.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = Unit.objects.filter(pk=self.value()).only("path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(owner__path__startswith=unit.path)
+
+
+class LevelFilter(admin.SimpleListFilter):
+    title = _("level")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [(str(level), str(level)) for level in range(1, 6)]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        level = int(self.value())
+        return queryset.filter(
+            Q(approved_level=level) | Q(approved_level__isnull=True, proposed_level=level)
+        )
+
+
+@admin.register(InformationSystem)
+class InformationSystemAdmin(ScopedAdmin):
+    list_display = (
+        "code",
+        "name",
+        "owner_name",
+        "level_display",
+        "dossier_status",
+        "deployment",
+        "lifecycle",
+        "updated_at",
+    )
+    list_display_links = ("code", "name")
+    list_filter = (VisibleUnitFilter, LevelFilter, "dossier_status", "deployment", "lifecycle")
+    list_select_related = ("owner",)
+    search_fields = ("code",)  # see get_search_results
+    show_full_result_count = False
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("code", "name", "owner", "operator", "responsible_officer")}),
+        (
+            _("Type and information"),
+            {
+                "fields": (
+                    "system_type",
+                    "handles_private_data",
+                    "handles_personal_data",
+                    "handles_state_secrets",
+                )
+            },
+        ),
+        (_("Lifecycle"), {"fields": ("lifecycle", "declared_on", "go_live_on", "retired_on")}),
+        (
+            _("Level dossier"),
+            {
+                "fields": (
+                    "proposed_level",
+                    "dossier_status",
+                    "submitted_on",
+                    "appraised_on",
+                    "returned_on",
+                )
+            },
+        ),
+        (
+            _("Approval decision"),
+            {
+                "fields": (
+                    "approved_level",
+                    "decision_number",
+                    "decision_date",
+                    "decision_authority",
+                )
+            },
+        ),
+        (
+            _("Protection plan"),
+            {"fields": ("deployment", "deployed_full_on", "last_inspection_on")},
+        ),
+    )
+
+    @admin.display(description=_("owner unit"), ordering="owner__name")
+    def owner_name(self, obj):
+        return obj.owner.name
+
+    @admin.display(description=_("level"))
+    def level_display(self, obj):
+        return obj.level or "—"
+
+    def get_queryset(self, request):
+        return scope.visible_systems(request.user).select_related("owner")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are searched folded to ASCII, so "ha noi" finds "Hà Nội"; codes as typed.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        folded = fold_ascii(term)
+        matches = (
+            Q(code__icontains=term)
+            | Q(name_ascii__contains=folded)
+            | Q(owner__name_ascii__contains=folded)
+        )
+        return queryset.filter(matches), False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("owner", "operator"):
+            kwargs["queryset"] = scope.editable_units(request.user)
+        if db_field.name == "responsible_officer":
+            kwargs["queryset"] = scope.officers_in_scope(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return scope.can_read_registry(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scope.can_read_registry(request.user)
+
+    def has_add_permission(self, request):
+        return scope.can_edit_systems(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return scope.can_edit_systems(request.user)
+        return scope.editable_systems(request.user).filter(pk=obj.pk).exists()
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ("code", "name", "kind", "group", "parent", "is_active")
+    list_filter = ("group", "kind", "is_active")
+    list_select_related = ("parent",)
+    search_fields = ("code", "name_ascii")
+    autocomplete_fields = ("parent", "successor")
+
+    def get_queryset(self, request):
+        return scope.visible_units(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, fold_ascii(search_term))
+
+    def has_module_permission(self, request):
+        return scope.can_read_registry(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scope.can_read_registry(request.user)
+
+    def has_add_permission(self, request):
+        return scope.is_national_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return scope.is_national_admin(request.user)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    list_display = ("user", "role", "unit")
+    list_filter = ("role",)
+    list_select_related = ("user", "unit")
+    autocomplete_fields = ("unit",)
+    search_fields = ("user__username", "user__email", "unit__name_ascii")
+
+    def has_module_permission(self, request):
+        return scope.is_national_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scope.is_national_admin(request.user)
+
+    def has_add_permission(self, request):
+        return scope.is_national_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return scope.is_national_admin(request.user)

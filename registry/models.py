@@ -1,0 +1,290 @@
+"""The registry: units (a tree), information systems and who may do what where.
+
+Rules about what a system may look like and how it may change live in
+`registry/transitions.py`; who may see what lives in `registry/scope.py`.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry.names import fold_ascii
+
+LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class ReportingGroup(models.TextChoices):
+    MINISTRY = "ministry", _("Ministries and agencies")
+    PROVINCE = "province", _("Provinces")
+
+
+class UnitKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    MINISTRY_LEVEL_AGENCY = "ministry_level_agency", _("Ministry-level agency")
+    GOVERNMENT_AGENCY = "government_agency", _("Government agency")
+    PROVINCE = "province", _("Province / centrally-run city")
+    DEPARTMENT = "department", _("Department")
+    DISTRICT = "district", _("District")
+
+
+class Unit(models.Model):
+    """A reporting unit (ministry, agency, province) or one of its subordinate units.
+
+    `path` (ids from the root, e.g. "/3/17/") and `reporting_unit` (the
+    top-level ancestor) are kept by save() so that a subtree or a unit's
+    figures come from one query, whatever the depth.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    name_ascii = models.CharField(max_length=255, editable=False)
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    group = models.CharField(_("reporting group"), max_length=16, choices=ReportingGroup.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    reporting_unit = models.ForeignKey(
+        "self",
+        verbose_name=_("reporting unit"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    sort_order = models.PositiveIntegerField(_("order in reports"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text=_("The unit that took over after a merger."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["group", "sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_reporting_unit(self):
+        return self.parent_id is None
+
+    def save(self, *args, **kwargs):
+        self.name_ascii = fold_ascii(self.name)
+        if self.parent_id:
+            self.group = self.parent.group
+        super().save(*args, **kwargs)
+        self._refresh_tree_fields()
+
+    def _refresh_tree_fields(self):
+        parent_path = self.parent.path if self.parent_id else "/"
+        path = f"{parent_path}{self.pk}/"
+        reporting_unit_id = self.parent.reporting_unit_id if self.parent_id else self.pk
+        if (path, reporting_unit_id) == (self.path, self.reporting_unit_id):
+            return
+        old_path = self.path
+        Unit.objects.filter(pk=self.pk).update(path=path, reporting_unit_id=reporting_unit_id)
+        self.path, self.reporting_unit_id = path, reporting_unit_id
+        if old_path:
+            # A unit moved: carry its subtree along.
+            for child in Unit.objects.filter(parent=self):
+                child._refresh_tree_fields()
+
+
+class SystemType(models.TextChoices):
+    INTERNAL = "internal", _("Internal system")
+    PUBLIC_SERVICE = "public_service", _("Online public service")
+    ONLINE_SERVICE = "online_service", _("Online service")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    INDUSTRIAL_CONTROL = "industrial_control", _("Industrial control")
+    OTHER = "other", _("Other")
+
+
+class Lifecycle(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_DEVELOPMENT = "in_development", _("In development")
+    OPERATING = "operating", _("Operating")
+    RETIRED = "retired", _("Retired")
+
+
+class DossierStatus(models.TextChoices):
+    DRAFTING = "drafting", _("Drafting")
+    SUBMITTED = "submitted", _("Sent for appraisal")
+    APPRAISED = "appraised", _("Appraised")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+
+
+class Deployment(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    PARTIAL = "partial", _("Partial")
+    FULL = "full", _("Full")
+
+
+class Authority(models.TextChoices):
+    SPECIALISED_UNIT = "specialised_unit", _("Specialised security unit")
+    SYSTEM_OWNER = "system_owner", _("System owner")
+    NATIONAL_AUTHORITY = "national_authority", _("National authority")
+
+
+class InformationSystem(models.Model):
+    code = models.CharField(_("system code"), max_length=64, unique=True)
+    name = models.CharField(_("system name"), max_length=255)
+    name_ascii = models.CharField(max_length=255, editable=False)
+    owner = models.ForeignKey(
+        Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="systems"
+    )
+    operator = models.ForeignKey(
+        Unit,
+        verbose_name=_("operator unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="operated_systems",
+    )
+    system_type = models.CharField(
+        _("system type"), max_length=32, choices=SystemType.choices, default=SystemType.INTERNAL
+    )
+    handles_private_data = models.BooleanField(_("private information"), default=False)
+    handles_personal_data = models.BooleanField(_("personal data"), default=False)
+    handles_state_secrets = models.BooleanField(_("state secrets"), default=False)
+
+    lifecycle = models.CharField(
+        _("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.OPERATING
+    )
+    declared_on = models.DateField(_("declared to the registry on"))
+    go_live_on = models.DateField(_("go-live date"), null=True, blank=True)
+    retired_on = models.DateField(_("retirement date"), null=True, blank=True)
+
+    proposed_level = models.PositiveSmallIntegerField(
+        _("proposed level"), null=True, blank=True, validators=LEVEL_VALIDATORS
+    )
+    approved_level = models.PositiveSmallIntegerField(
+        _("approved level"), null=True, blank=True, validators=LEVEL_VALIDATORS
+    )
+
+    dossier_status = models.CharField(
+        _("dossier status"),
+        max_length=16,
+        choices=DossierStatus.choices,
+        default=DossierStatus.DRAFTING,
+    )
+    submitted_on = models.DateField(_("sent for appraisal on"), null=True, blank=True)
+    appraised_on = models.DateField(_("appraised on"), null=True, blank=True)
+    returned_on = models.DateField(_("returned for revision on"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_authority = models.CharField(
+        _("signing authority"), max_length=32, choices=Authority.choices, blank=True
+    )
+
+    deployment = models.CharField(
+        _("protection plan deployment"),
+        max_length=16,
+        choices=Deployment.choices,
+        default=Deployment.NOT_STARTED,
+    )
+    deployed_full_on = models.DateField(_("fully deployed on"), null=True, blank=True)
+    last_inspection_on = models.DateField(_("last inspection"), null=True, blank=True)
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("information system")
+        verbose_name_plural = _("information systems")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(proposed_level__isnull=True)
+                | models.Q(proposed_level__gte=1, proposed_level__lte=5),
+                name="proposed_level_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_level__isnull=True)
+                | models.Q(approved_level__gte=1, approved_level__lte=5),
+                name="approved_level_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+    @property
+    def level(self):
+        """The level that counts: the approved one once there is one."""
+        return self.approved_level or self.proposed_level
+
+    def save(self, *args, **kwargs):
+        self.name_ascii = fold_ascii(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from registry.transitions import validate_system
+
+        previous = None
+        if self.pk:
+            previous = InformationSystem.objects.filter(pk=self.pk).first()
+        validate_system(self, previous)
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("National administrator")
+    OFFICER = "officer", _("Security officer")
+    VIEWER = "viewer", _("Viewer")
+    MANAGER = "manager", _("Manager")
+
+
+class Membership(models.Model):
+    """A user's role, for one unit and its subordinate units (none for national admins)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership"),
+            models.CheckConstraint(
+                condition=(models.Q(role="national_admin") & models.Q(unit__isnull=True))
+                | (~models.Q(role="national_admin") & models.Q(unit__isnull=False)),
+                name="unit_iff_not_national",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.unit or '*'}"

@@ -1,0 +1,107 @@
+"""Who may see and touch which units and systems.
+
+Every page, admin list, export, PDF, API and e-mail that shows a unit's data
+asks here first. A membership covers its unit and every subordinate unit.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404
+
+from registry.models import InformationSystem, Membership, Role, Unit
+
+READ_ROLES = (Role.OFFICER, Role.VIEWER, Role.MANAGER)
+
+
+def is_national_admin(user):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return _memberships(user).get(Role.NATIONAL_ADMIN) is not None
+
+
+def _memberships(user):
+    """{role: [unit paths]} for the user, cached on the user object for the request."""
+    cached = getattr(user, "_scope_memberships", None)
+    if cached is None:
+        cached = {}
+        rows = Membership.objects.filter(user=user).values_list("role", "unit__path")
+        for role, path in rows:
+            cached.setdefault(role, []).append(path)
+        user._scope_memberships = cached
+    return cached
+
+
+def _paths(user, roles):
+    memberships = _memberships(user)
+    return [path for role in roles for path in memberships.get(role, [])]
+
+
+def _subtree_q(paths, field):
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+
+
+def visible_units(user):
+    if is_national_admin(user):
+        return Unit.objects.all()
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.filter(_subtree_q(_paths(user, READ_ROLES), "path"))
+
+
+def editable_units(user):
+    if is_national_admin(user):
+        return Unit.objects.all()
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.filter(_subtree_q(_paths(user, [Role.OFFICER]), "path"))
+
+
+def visible_systems(user):
+    if is_national_admin(user):
+        return InformationSystem.objects.all()
+    if not user.is_authenticated:
+        return InformationSystem.objects.none()
+    return InformationSystem.objects.filter(_subtree_q(_paths(user, READ_ROLES), "owner__path"))
+
+
+def editable_systems(user):
+    if is_national_admin(user):
+        return InformationSystem.objects.all()
+    if not user.is_authenticated:
+        return InformationSystem.objects.none()
+    return InformationSystem.objects.filter(_subtree_q(_paths(user, [Role.OFFICER]), "owner__path"))
+
+
+def can_edit_systems(user):
+    return is_national_admin(user) or bool(_paths(user, [Role.OFFICER]))
+
+
+def can_read_registry(user):
+    return is_national_admin(user) or bool(_paths(user, READ_ROLES))
+
+
+def get_visible_unit_or_404(user, **lookup):
+    unit = visible_units(user).filter(**lookup).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def get_visible_system_or_404(user, **lookup):
+    system = visible_systems(user).filter(**lookup).first()
+    if system is None:
+        raise Http404
+    return system
+
+
+def officers_in_scope(user):
+    """Users who are security officers somewhere in the units this user may edit."""
+    officer_ids = Membership.objects.filter(role=Role.OFFICER, unit__in=editable_units(user))
+    return get_user_model().objects.filter(pk__in=officer_ids.values("user_id"))
