@@ -233,3 +233,39 @@ def _subtree_figures(unit, as_of):
     for figures in _figures_by(systems, "owner__reporting_unit_id", as_of).values():
         row.add(figures)
     return row
+
+
+def outstanding_systems(unit, as_of=None):
+    """The unit subtree's systems not yet approved or not yet fully deployed on that date.
+
+    Highest level first, then by code; `level_then` holds the level as of the date.
+    Pages, PDFs, exports and e-mails list what is outstanding from here.
+    """
+    as_of = as_of or timezone.localdate()
+    return (
+        systems_as_of(as_of)
+        .filter(owner__path__startswith=unit.path)
+        .exclude(approved_as_of(as_of) & fully_deployed_as_of(as_of))
+        .annotate(level_then=level_as_of(as_of))
+        .select_related("owner", "operator")
+        .order_by(F("level_then").desc(nulls_last=True), "code")
+    )
+
+
+def subunit_breakdown(unit, as_of=None):
+    """Figures for the unit itself (systems it owns directly) and for each direct subordinate
+    unit with its whole subtree, in two queries."""
+    as_of = as_of or timezone.localdate()
+    children = list(unit.children.order_by("sort_order", "name"))
+    rows = {unit.pk: UnitFigures(unit=unit)}
+    rows.update({child.pk: UnitFigures(unit=child) for child in children})
+    systems = systems_as_of(as_of).filter(owner__path__startswith=unit.path)
+    for owner_path, figures in _figures_by(systems, "owner__path", as_of).items():
+        rows[_direct_child_id(unit, owner_path)].add(figures)
+    return [rows[unit.pk]] + [rows[child.pk] for child in children]
+
+
+def _direct_child_id(unit, owner_path):
+    """'/3/17/42/' under unit '/3/' → 17; the unit's own path → the unit."""
+    rest = owner_path[len(unit.path) :].strip("/")
+    return int(rest.split("/")[0]) if rest else unit.pk

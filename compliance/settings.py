@@ -90,6 +90,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+# App catalogs (<app>/locale) are found by Django; project-wide strings live here.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"

@@ -1,0 +1,51 @@
+"""What every benchmark section uses: timing against a bare baseline measured in the same run."""
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+
+
+def best_of(fn, repeat=3):
+    """The fastest of `repeat` runs, in seconds (the least disturbed by the machine)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def count_queries(fn):
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured)
+
+
+@dataclass
+class BenchContext:
+    scale: int
+    results: list = field(default_factory=list)
+
+    def compare(self, label, fn, baseline_fn, repeat=3, target=None):
+        """Time fn against baseline_fn; print and keep the ratio."""
+        seconds = best_of(fn, repeat)
+        baseline = best_of(baseline_fn, repeat)
+        ratio = seconds / baseline if baseline else float("inf")
+        verdict = "" if target is None else ("  ok" if ratio <= target else f"  OVER {target}x")
+        self.results.append((self.scale, label, seconds, baseline, ratio))
+        print(
+            f"  [{self.scale:>2}x] {label:<46} {seconds * 1000:9.1f} ms"
+            f"  bare {baseline * 1000:9.1f} ms  ratio {ratio:5.2f}{verdict}"
+        )
+        return ratio
+
+    def report(self, label, value, unit=""):
+        self.results.append((self.scale, label, value, None, None))
+        print(f"  [{self.scale:>2}x] {label:<46} {value} {unit}")
+
+    def median(self, values):
+        return statistics.median(values)

@@ -1,0 +1,57 @@
+#!/usr/bin/env python
+"""Benchmarks at 1x and 10x the Appendix IX baseline, in a scratch database.
+
+Each section (bench/<name>.py with run(ctx)) times product code against a bare
+baseline measured in the same run: the raw SQL, a bare bulk_create, a no-op
+task. Usage: python bench/run.py [--scales 1 10] [--only registry,pages]
+"""
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
+
+SECTIONS = ["registry", "pages", "notifications", "reports", "imports"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--only", default=",".join(SECTIONS))
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from bench.common import BenchContext
+
+    settings.DEBUG = False
+    modules = []
+    for name in args.only.split(","):
+        try:
+            modules.append(importlib.import_module(f"bench.{name}"))
+        except ModuleNotFoundError as error:
+            if error.name != f"bench.{name}":
+                raise
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        for scale in args.scales:
+            print(f"== scale {scale}x")
+            ctx = BenchContext(scale=scale)
+            for module in modules:
+                module.run(ctx)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
