@@ -80,16 +80,16 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_reporting_unit(self):
-        return self.parent_id is None
-
     def save(self, *args, **kwargs):
         self.name_ascii = fold_ascii(self.name)
         if self.parent_id:
             self.group = self.parent.group
         super().save(*args, **kwargs)
         self._refresh_tree_fields()
+
+    @property
+    def is_reporting_unit(self):
+        return self.parent_id is None
 
     def _refresh_tree_fields(self):
         parent_path = self.parent.path if self.parent_id else "/"
@@ -232,14 +232,14 @@ class InformationSystem(models.Model):
     def __str__(self):
         return f"{self.code} — {self.name}"
 
+    def save(self, *args, **kwargs):
+        self.name_ascii = fold_ascii(self.name)
+        super().save(*args, **kwargs)
+
     @property
     def level(self):
         """The level that counts: the approved one once there is one."""
         return self.approved_level or self.proposed_level
-
-    def save(self, *args, **kwargs):
-        self.name_ascii = fold_ascii(self.name)
-        super().save(*args, **kwargs)
 
     def clean(self):
         from registry.transitions import validate_system

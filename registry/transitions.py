@@ -63,7 +63,7 @@ STATUSES_AFTER_SUBMISSION = {
 
 
 def validate_system(system, previous=None, today=None):
-    """Raise ValidationError unless `system` is a valid record and a valid change from `previous`."""
+    """Raise ValidationError unless `system` is valid, and a valid change from `previous`."""
     errors = _Errors()
     today = today or timezone.localdate()
     _check_levels(system, errors)
@@ -169,11 +169,9 @@ def _check_deployment(system, errors):
         errors.add("deployed_full_on", _("Full deployment needs the date it was completed."))
     if not full and system.deployed_full_on:
         errors.add("deployed_full_on", _("Only a fully deployed plan has a completion date."))
-    if full and system.deployed_full_on and system.decision_date:
-        if system.deployed_full_on < system.decision_date:
-            errors.add(
-                "deployed_full_on", _("The plan cannot be fully deployed before its approval.")
-            )
+    decided = system.decision_date
+    if full and system.deployed_full_on and decided and system.deployed_full_on < decided:
+        errors.add("deployed_full_on", _("The plan cannot be fully deployed before its approval."))
 
 
 def _check_transition(previous, system, errors):

@@ -1,5 +1,3 @@
-
-
 from compliance.selectors import compliance_summary
 from registry.baseline import read_appendix_ix
 

@@ -41,14 +41,17 @@ def _rate(value):
 
 def _line(label, figures):
     return (
-        f"{label[:44]:<44} {figures.total:>7} {figures.approved:>8} {_rate(figures.approval_rate):>7}"
-        f" {figures.fully_deployed:>8} {_rate(figures.deployment_rate):>7}"
-        f" {_rate(figures.deployed_of_approved_rate):>7}"
+        f"{label[:44]:<44} {figures.total:>7} {figures.approved:>8}"
+        f" {_rate(figures.approval_rate):>7} {figures.fully_deployed:>8}"
+        f" {_rate(figures.deployment_rate):>7} {_rate(figures.deployed_of_approved_rate):>7}"
     )
 
 
 def _table(summary):
-    header = f"{'unit':<44} {'total':>7} {'approved':>8} {'rate':>7} {'deployed':>8} {'rate':>7} {'dep/app':>7}"
+    header = (
+        f"{'unit':<44} {'total':>7} {'approved':>8} {'rate':>7}"
+        f" {'deployed':>8} {'rate':>7} {'dep/app':>7}"
+    )
     lines = [f"Compliance summary as of {summary.as_of.isoformat()}", header]
     for row in summary.units:
         label = row.unit.name if row.has_systems else f"{row.unit.name} (no systems declared)"
