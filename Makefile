@@ -53,7 +53,7 @@ beat: install
 
 # Needs GNU gettext; the compiled catalogs are committed, so users do not.
 messages: install
-	cd registry && ../$(BIN)/django-admin makemessages -l vi --no-obsolete
+	cd registry && ../$(BIN)/django-admin makemessages -l vi
 	$(BIN)/python manage.py compilemessages
 
 clean:
