@@ -142,6 +142,22 @@ class Authority(models.TextChoices):
     NATIONAL_AUTHORITY = "national_authority", _("National authority")
 
 
+class ImportedHistory(models.Model):
+    """Extra field on a system's history rows: the import that wrote the change, if any."""
+
+    import_batch = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="historical_systems",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class InformationSystem(models.Model):
     code = models.CharField(_("system code"), max_length=64, unique=True)
     name = models.CharField(_("system name"), max_length=255)
@@ -210,7 +226,7 @@ class InformationSystem(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ImportedHistory])
 
     class Meta:
         verbose_name = _("information system")
@@ -288,3 +304,52 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.unit or '*'}"
+
+
+class ImportStatus(models.TextChoices):
+    DRY_RUN = "dry_run", _("Dry run")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected, nothing written")
+
+
+class ImportBatch(models.Model):
+    """One run of the system import (registry/imports.py): who, when, which file, what came of it."""
+
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    source = models.FileField(_("file as received"), upload_to="imports/", blank=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    default_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("default owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("outcome"), max_length=16, choices=ImportStatus.choices)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
