@@ -105,3 +105,11 @@ def officers_in_scope(user):
     """Users who are security officers somewhere in the units this user may edit."""
     officer_ids = Membership.objects.filter(role=Role.OFFICER, unit__in=editable_units(user))
     return get_user_model().objects.filter(pk__in=officer_ids.values("user_id"))
+
+
+def membership_units(user):
+    """The units a user holds a reading role for (not their subordinates), for a home page."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    unit_ids = Membership.objects.filter(user=user, role__in=READ_ROLES).values("unit_id")
+    return Unit.objects.filter(pk__in=unit_ids).order_by("group", "sort_order", "name")
