@@ -46,14 +46,25 @@ def _words(text):
 _PREFIX_WORDS = sorted((_words(p) for p in _PREFIXES), key=len, reverse=True)
 
 
-def unit_name_key(name):
-    """The key two spellings of one unit name share."""
-    words = _words(name)
+def _without_prefix(words):
     for prefix in _PREFIX_WORDS:
         if words[: len(prefix)] == prefix and len(words) > len(prefix):
-            words = words[len(prefix) :]
-            break
-    return " ".join(words)
+            return words[len(prefix) :]
+    return words
+
+
+def unit_name_key(name):
+    """The key two spellings of one unit name share."""
+    return " ".join(_without_prefix(_words(name)))
+
+
+def unit_name_ascii_key(name):
+    """A looser key without any diacritic: 'ha noi' for 'TP. Hà Nội'; may match several units."""
+    words = _words(name)
+    kept = words[len(words) - len(_without_prefix(words)) :]
+    raw = _SEPARATORS.split(unicodedata.normalize("NFC", name or "").strip())
+    raw = [w for w in raw if w]
+    return fold_ascii(" ".join(raw[len(raw) - len(kept) :]))
 
 
 def fold_ascii(text):
@@ -72,7 +83,7 @@ class UnitResolver:
         for unit in units:
             key = unit_name_key(unit.name)
             self._by_key.setdefault(key, []).append(unit)
-            self._by_ascii.setdefault(fold_ascii(key), []).append(unit)
+            self._by_ascii.setdefault(unit_name_ascii_key(unit.name), []).append(unit)
         self._by_code = {unit.code.casefold(): unit for unit in units}
 
     def resolve(self, name):
@@ -83,7 +94,7 @@ class UnitResolver:
         if text.casefold() in self._by_code:
             return self._by_code[text.casefold()]
         key = unit_name_key(text)
-        candidates = self._by_key.get(key) or self._by_ascii.get(fold_ascii(key), [])
+        candidates = self._by_key.get(key) or self._by_ascii.get(unit_name_ascii_key(text), [])
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
