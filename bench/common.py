@@ -32,8 +32,10 @@ class BenchContext:
 
     def compare(self, label, fn, baseline_fn, repeat=3, target=None):
         """Time fn against baseline_fn; print and keep the ratio."""
-        seconds = best_of(fn, repeat)
-        baseline = best_of(baseline_fn, repeat)
+        return self.ratio(label, best_of(fn, repeat), best_of(baseline_fn, repeat), target)
+
+    def ratio(self, label, seconds, baseline, target=None):
+        """Print and keep a ratio of two times measured by the caller."""
         ratio = seconds / baseline if baseline else float("inf")
         verdict = "" if target is None else ("  ok" if ratio <= target else f"  OVER {target}x")
         self.results.append((self.scale, label, seconds, baseline, ratio))

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,9 +32,12 @@ def main():
     from django.conf import settings
     from django.db import connection
 
+    from bench import registry as registry_bench
     from bench.common import BenchContext
 
     settings.DEBUG = False
+    warnings.filterwarnings("ignore", message="No directory at")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     modules = []
     for name in args.only.split(","):
         try:
@@ -47,6 +51,7 @@ def main():
         for scale in args.scales:
             print(f"== scale {scale}x")
             ctx = BenchContext(scale=scale)
+            registry_bench.prepare(ctx)
             for module in modules:
                 module.run(ctx)
     finally:

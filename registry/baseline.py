@@ -145,7 +145,7 @@ def load_appendix_ix(path=APPENDIX_IX_CSV, scale=1, seed=2024):
     """Load units and systems; a second run with the same arguments changes nothing."""
     rows = read_appendix_ix(path)
     with transaction.atomic():
-        units, units_created = _ensure_units(rows)
+        units, units_created = ensure_units(rows)
         systems = build_systems(rows, units, scale=scale, seed=seed)
         existing = set(
             InformationSystem.objects.filter(code__in=[s.code for s in systems]).values_list(
@@ -162,7 +162,7 @@ def load_appendix_ix(path=APPENDIX_IX_CSV, scale=1, seed=2024):
     return LoadResult(units_created=units_created, systems_created=len(missing))
 
 
-def _ensure_units(rows):
+def ensure_units(rows):
     """The reporting units and one IT department under each: {code: (unit, department)}."""
     province_codes = _province_codes()
     existing = {unit.code: unit for unit in Unit.objects.all()}

@@ -1,0 +1,90 @@
+"""Registry benchmarks: the baseline load, the compliance summary, the admin list.
+
+prepare(ctx) leaves the baseline loaded at ctx.scale for the other sections.
+"""
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from bench.common import best_of, count_queries
+from compliance.selectors import compliance_summary
+from registry.baseline import build_systems, ensure_units, load_appendix_ix, read_appendix_ix
+from registry.models import InformationSystem, Membership, Role
+
+BARE_SUMMARY_SQL = """
+SELECT u.reporting_unit_id,
+       CASE WHEN s.decision_date <= %(d)s THEN s.approved_level ELSE s.proposed_level END AS level,
+       COUNT(*),
+       COUNT(CASE WHEN s.decision_date <= %(d)s THEN 1 END),
+       COUNT(CASE WHEN s.deployed_full_on <= %(d)s THEN 1 END)
+FROM registry_informationsystem s JOIN registry_unit u ON s.owner_id = u.id
+WHERE s.declared_on <= %(d)s AND (s.retired_on IS NULL OR s.retired_on > %(d)s)
+GROUP BY 1, 2
+"""
+BARE_UNITS_SQL = (
+    'SELECT id, code, name, kind, "group", sort_order FROM registry_unit '
+    'WHERE parent_id IS NULL AND is_active ORDER BY "group", sort_order, name'
+)
+
+
+def prepare(ctx):
+    """Time the loader against a bare bulk_create of the same rows; leave the baseline loaded."""
+    published = read_appendix_ix()
+    call_command("flush", interactive=False, verbosity=0)
+    units, _ = ensure_units(published)
+    rows = build_systems(published, units, scale=ctx.scale)
+    start = time.perf_counter()
+    InformationSystem.objects.bulk_create(rows, batch_size=2000)
+    bare = time.perf_counter() - start
+    call_command("flush", interactive=False, verbosity=0)
+    start = time.perf_counter()
+    result = load_appendix_ix(scale=ctx.scale)
+    seconds = time.perf_counter() - start
+    ctx.ratio("load_appendix_ix vs bare bulk_create", seconds, bare, target=3)
+    ctx.report("systems loaded per second", f"{result.systems_created / seconds:,.0f}", "systems/s")
+
+
+def run(ctx):
+    today = timezone.localdate()
+
+    def bare_summary():
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_SUMMARY_SQL, {"d": today})
+            cursor.fetchall()
+            cursor.execute(BARE_UNITS_SQL)
+            cursor.fetchall()
+
+    ctx.compare(
+        "compliance_summary vs bare SQL",
+        lambda: compliance_summary(as_of=today).as_dict(),
+        bare_summary,
+        repeat=5,
+        target=3,
+    )
+    ctx.report("compliance_summary queries", count_queries(lambda: compliance_summary()))
+    _admin_list(ctx)
+
+
+def _admin_list(ctx):
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True}
+    )
+    Membership.objects.get_or_create(user=user, role=Role.NATIONAL_ADMIN, unit=None)
+    client = Client()
+    client.force_login(user)
+    url = "/admin/registry/informationsystem/"
+
+    def page():
+        assert client.get(url).status_code == 200
+
+    ctx.report("admin list page queries", count_queries(page))
+    ctx.report("admin list page time", f"{best_of(page, 5) * 1000:.1f}", "ms")
+    ctx.report(
+        "admin list page queries (search 'ha noi')",
+        count_queries(lambda: client.get(url, {"q": "ha noi"})),
+    )
