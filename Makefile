@@ -27,6 +27,7 @@ migrate: install
 baseline: migrate
 	$(BIN)/python manage.py load_appendix_ix
 	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
 run: baseline
 	$(BIN)/python manage.py runserver $(HOST)

@@ -9,6 +9,8 @@ e-mail variables.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,10 +19,10 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
-else:
-    SECRET_KEY = env("SECRET_KEY")  # required: fails loudly when missing
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured("Set the SECRET_KEY environment variable (DJANGO_DEBUG is off).")
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "registry",
     "compliance",
     "notifications",
+    "compliance.reports",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +145,57 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks: each feature adds its own entry below, one statement each
 # (django-celery-beat copies them into its database schedule when beat starts).
 CELERY_BEAT_SCHEDULE = {}
+# Issue 4: deadline reminders (notifications/). The planner runs daily at REMINDER_HOUR
+# (Asia/Ho_Chi_Minh) and fans out one send task per e-mail; see notifications/sending.py.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
+CELERY_BEAT_SCHEDULE["plan-reminders"] = {
+    "task": "notifications.plan_reminders",
+    "schedule": crontab(minute=0, hour=REMINDER_HOUR),
+}
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=4)  # SMTP tries per e-mail
+REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=60)  # doubles
+# A claim older than this is a dead worker's; it must outlast EMAIL_TIMEOUT by far.
+REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=900)
+REMINDER_LIST_LIMIT = 10  # outstanding systems listed in a digest, highest level first
+DOSSIER_REMINDER_WORKING_DAYS_BEFORE = 2
+INSPECTION_INTERVAL_MONTHS = {3: 12, 4: 12, 5: 6}  # Decree 85/2016 Art. 20
+INSPECTION_DIGEST_HORIZON_DAYS = 30
+# Issue 3: the compliance snapshot of the month just ended (per unit, per group, national),
+# on the 1st at 00:30, as of the last day of the previous month.
+CELERY_BEAT_SCHEDULE["monthly-compliance-snapshot"] = {
+    "task": "compliance.record_monthly_snapshot",
+    "schedule": crontab(minute=30, hour=0, day_of_month=1),
+}
+# Issue 3: deadlines used while no DeadlineCampaign model is installed (compliance/deadlines.py);
+# Directive 09/CT-TTg of 23/02/2024 (DOMAIN.md §1).
+COMPLIANCE_DEFAULT_DEADLINES = [
+    {
+        "name": _("100% of systems approved"),
+        "legal_basis": "Chỉ thị 09/CT-TTg ngày 23/02/2024",
+        "requirement": "approval",
+        "due_date": "2024-09-30",
+    },
+    {
+        "name": _("100% of systems with the protection plan fully deployed"),
+        "legal_basis": "Chỉ thị 09/CT-TTg ngày 23/02/2024",
+        "requirement": "deployment",
+        "due_date": "2024-12-31",
+    },
+]
+# Issue 5: the national Appendix IX PDF for the month just ended, on the 1st at 06:00.
+CELERY_BEAT_SCHEDULE["monthly-national-report"] = {
+    "task": "reports.monthly_national_report",
+    "schedule": crontab(minute=0, hour=6, day_of_month=1),
+}
+# Issue 5: reporting units the national summary does not count, named in its note
+# (DOMAIN.md §7: the Ministries of Defence and Public Security in 2024).
+REPORTS_UNITS_NOT_COUNTED = env.list(
+    "REPORTS_UNITS_NOT_COUNTED", default=["Bộ Quốc phòng", "Bộ Công an"]
+)
+
+# Issue 6: limits of the system import (registry/imports.py): file size and data rows.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
