@@ -17,7 +17,13 @@ from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.utils import timezone
 
 from compliance.rates import is_below_threshold, percent
-from registry.models import InformationSystem, ReportingGroup, Unit
+from registry.models import (
+    Deployment,
+    DossierStatus,
+    InformationSystem,
+    ReportingGroup,
+    Unit,
+)
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -269,3 +275,34 @@ def _direct_child_id(unit, owner_path):
     """'/3/17/42/' under unit '/3/' → 17; the unit's own path → the unit."""
     rest = owner_path[len(unit.path) :].strip("/")
     return int(rest.split("/")[0]) if rest else unit.pk
+
+
+# Where a dossier stood on a date, from its step dates (the later step wins a tie).
+_DOSSIER_STEPS = (
+    ("submitted_on", DossierStatus.SUBMITTED),
+    ("appraised_on", DossierStatus.APPRAISED),
+    ("returned_on", DossierStatus.RETURNED),
+)
+
+
+def dossier_status_as_of(system, as_of):
+    """The dossier status on that date: the stored one when nothing has happened since."""
+    if system.decision_date and system.decision_date <= as_of:
+        return DossierStatus.APPROVED
+    steps = [(getattr(system, field), order) for order, (field, _) in enumerate(_DOSSIER_STEPS)]
+    if all(day is None or day <= as_of for day, _ in steps) and not system.decision_date:
+        return DossierStatus(system.dossier_status)
+    reached = [(day, order) for day, order in steps if day is not None and day <= as_of]
+    if not reached:
+        return DossierStatus.DRAFTING
+    return _DOSSIER_STEPS[max(reached)[1]][1]
+
+
+def deployment_as_of(system, as_of):
+    """Full from the day it became full; partial work carries no date, so a plan that is
+    partial or full today counts as partial before its full date."""
+    if system.deployed_full_on and system.deployed_full_on <= as_of:
+        return Deployment.FULL
+    if system.deployment == Deployment.NOT_STARTED:
+        return Deployment.NOT_STARTED
+    return Deployment.PARTIAL

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from compliance.reports.models import ReportFormat
+from registry.scope import is_national_admin, visible_units
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        depth = unit.path.count("/") - 2  # "/3/" is a reporting unit, "/3/17/" one below
+        return "— " * depth + unit.name
+
+
+class ReportRequestForm(forms.Form):
+    """Which report: the units offered are the ones the user may see; the national summary
+    (no unit) only for national administrators."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    as_of = forms.DateField(
+        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].initial = timezone.localdate()
+        unit_field = self.fields["unit"]
+        unit_field.queryset = visible_units(user).order_by(
+            "group", "reporting_unit__sort_order", "reporting_unit__name", "path"
+        )
+        if is_national_admin(user):
+            unit_field.required = False
+            unit_field.empty_label = _("Whole country — Appendix IX national summary")
+        else:
+            unit_field.empty_label = None
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise forms.ValidationError(_("A report cannot be made for a future date."))
+        return as_of

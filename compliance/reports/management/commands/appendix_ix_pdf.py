@@ -1,0 +1,49 @@
+import datetime
+import hashlib
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from compliance.reports.generation import build
+from compliance.reports.models import ReportFormat
+from registry.models import Unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the Appendix IX national summary (or a unit's report with --unit) to a file, "
+        "synchronously. The format follows the file name: .pdf or .xlsx."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", required=True, help="file to write (.pdf or .xlsx)")
+        parser.add_argument("--unit", help="unit code: that unit's report instead of the national")
+        parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+
+    def handle(self, *args, out, unit, as_of, **options):
+        path = Path(out)
+        report_format = _format(path)
+        target = None
+        if unit:
+            target = Unit.objects.filter(code=unit).first()
+            if target is None:
+                raise CommandError(f"Unknown unit code: {unit}")
+        data = build(target, as_of or timezone.localdate(), report_format)
+        path.write_bytes(data)
+        checksum = hashlib.sha256(data).hexdigest()
+        self.stdout.write(f"Wrote {path} ({len(data)} bytes, sha256 {checksum})")
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error
+
+
+def _format(path):
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in ReportFormat.values:
+        raise CommandError(f"Give a .pdf or .xlsx file name, not {path.name}")
+    return ReportFormat(suffix)
