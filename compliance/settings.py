@@ -11,7 +11,6 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -146,16 +145,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks: each feature adds its own entry below, one statement each
 # (django-celery-beat copies them into its database schedule when beat starts).
 CELERY_BEAT_SCHEDULE = {}
-# Issue 5: the national Appendix IX PDF for the month just ended, on the 1st at 06:00.
-CELERY_BEAT_SCHEDULE["monthly-national-report"] = {
-    "task": "reports.monthly_national_report",
-    "schedule": crontab(minute=0, hour=6, day_of_month=1),
-}
-# Issue 5: reporting units the national summary does not count, named in its note
-# (DOMAIN.md §7: the Ministries of Defence and Public Security in 2024).
-REPORTS_UNITS_NOT_COUNTED = env.list(
-    "REPORTS_UNITS_NOT_COUNTED", default=["Bộ Quốc phòng", "Bộ Công an"]
-)
 # Issue 4: deadline reminders (notifications/). The planner runs daily at REMINDER_HOUR
 # (Asia/Ho_Chi_Minh) and fans out one send task per e-mail; see notifications/sending.py.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
