@@ -1,0 +1,40 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from compliance.trends import month_ends, record_snapshots
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Record compliance snapshots (national, per group, per reporting unit) as of a date; "
+        "with --monthly-since, also the last day of every month from that date on."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--monthly-since",
+            type=_date,
+            help="YYYY-MM-DD: also snapshot each month end from then to --as-of (history "
+            "computed from the systems' step dates)",
+        )
+
+    def handle(self, *args, as_of, monthly_since, **options):
+        as_of = as_of or timezone.localdate()
+        if as_of > timezone.localdate():
+            raise CommandError("The as-of date is in the future.")
+        dates = list(month_ends(monthly_since, as_of)) if monthly_since else []
+        if as_of not in dates:
+            dates.append(as_of)
+        for day in dates:
+            written = record_snapshots(day)
+            self.stdout.write(f"{day.isoformat()}: {written} snapshots recorded")

@@ -1,0 +1,271 @@
+"""The compliance pages: home, national, unit, system, and their CSV/XLSX exports.
+
+Views stay thin: figures come from compliance/selectors.py, deadlines from
+compliance/deadlines.py, trends and forecasts from their modules; objects are
+loaded through registry/scope.py (another unit's page is a 404). Pages only
+read, so they skip the per-request transaction (ATOMIC_REQUESTS).
+"""
+
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from compliance import exports
+from compliance.charts import trend_chart
+from compliance.deadlines import active_deadlines
+from compliance.filters import NationalFilter, OutstandingFilter, as_of_from
+from compliance.forecast import unit_forecasts
+from compliance.history import change_history
+from compliance.selectors import (
+    UnitFigures,
+    compliance_summary,
+    outstanding_systems,
+    subunit_breakdown,
+)
+from compliance.tables import FiguresRow, FiguresTable, OutstandingTable
+from compliance.trends import load_series, with_live_point
+from registry import scope
+from registry.models import ReportingGroup
+
+OUTSTANDING_PER_PAGE = 25
+
+
+def read_only_page(view):
+    """Logged-in users only; no transaction around a page that only reads."""
+    return login_required(transaction.non_atomic_requests(view))
+
+
+def _export_format(fmt):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    return fmt
+
+
+@read_only_page
+def home(request):
+    """National administrators → national page; one unit → its page; several → a list."""
+    if scope.is_national_admin(request.user):
+        return redirect("compliance:national")
+    units = list(scope.membership_units(request.user))
+    if len(units) == 1:
+        return redirect("compliance:unit", code=units[0].code)
+    return render(request, "compliance/unit_list.html", {"units": units})
+
+
+@read_only_page
+def unit_list(request):
+    units = (
+        scope.visible_units(request.user).filter(parent__isnull=True)
+        if scope.is_national_admin(request.user)
+        else scope.membership_units(request.user)
+    )
+    return render(request, "compliance/unit_list.html", {"units": list(units)})
+
+
+def deadline_status(deadlines, figures, as_of):
+    """For each deadline: days left (negative: overdue) and systems still outstanding."""
+    return [
+        {
+            "deadline": deadline,
+            "days_left": deadline.days_left(as_of),
+            "days_overdue": max(0, -deadline.days_left(as_of)),
+            "outstanding": deadline.outstanding(figures),
+        }
+        for deadline in deadlines
+    ]
+
+
+def _as_of_query(request):
+    as_of = request.GET.get("as_of")
+    return f"?as_of={as_of}" if as_of else ""
+
+
+# National page -------------------------------------------------------------------------------
+
+
+def _national_rows(summary, series, deadlines, as_of):
+    rows = []
+    for figures in summary.units:
+        points = with_live_point(series.get(figures.unit.pk), figures, as_of)
+        forecasts = unit_forecasts(points, deadlines, as_of)
+        rows.append(FiguresRow(figures, unit=figures.unit, forecasts=forecasts))
+    return rows
+
+
+def _national_data(request):
+    as_of, as_of_form = as_of_from(request)
+    summary = compliance_summary(as_of=as_of)
+    deadlines = active_deadlines(as_of)
+    series = load_series(as_of, all_units=True)
+    rows = _national_rows(summary, series, deadlines, as_of)
+    unit_filter = NationalFilter(request.GET or None, rows=rows)
+    shown = unit_filter.qs
+    tables = []
+    for group in ReportingGroup:
+        group_rows = [row for row in shown if row.unit.group == group.value]
+        totals = FiguresRow(summary.groups[group.value], label=_("Total: %s") % group.label)
+        table = FiguresTable(
+            group_rows, totals, as_of_query=_as_of_query(request), prefix=f"{group.value[0]}-"
+        )
+        RequestConfig(request, paginate=False).configure(table)
+        tables.append((group, table))
+    national_points = with_live_point(series.get(None), summary.national, as_of)
+    return {
+        "as_of": as_of,
+        "as_of_form": as_of_form,
+        "summary": summary,
+        "national": summary.national,
+        "deadlines": deadline_status(deadlines, summary.national, as_of),
+        "filter": unit_filter,
+        "tables": tables,
+        "national_total": FiguresRow(summary.national, label=_("National total")),
+        "units_at_risk": sum(1 for row in rows if row.at_risk),
+        "chart": trend_chart(national_points, deadlines),
+        "forecasts": unit_forecasts(national_points, deadlines, as_of),
+    }
+
+
+def _national_admin_only(request):
+    if not scope.is_national_admin(request.user):
+        raise Http404
+
+
+@read_only_page
+def national(request):
+    _national_admin_only(request)
+    return render(request, "compliance/national.html", _national_data(request))
+
+
+@read_only_page
+def national_export(request, fmt):
+    _national_admin_only(request)
+    fmt = _export_format(fmt)
+    data = _national_data(request)
+    lines = []
+    for index, (_group, table) in enumerate(data["tables"]):
+        table_lines = exports.table_lines(table)
+        lines += table_lines if index == 0 else table_lines[1:]
+    national_table = data["tables"][0][1]
+    national_table.totals = data["national_total"]
+    lines.append(exports.footer_line(national_table))
+    return exports.download(lines, fmt, f"compliance-national-{data['as_of']:%Y-%m-%d}")
+
+
+# Unit page -----------------------------------------------------------------------------------
+
+
+def subtree_total(breakdown):
+    """The unit's whole-subtree figures: its own systems plus each subordinate's."""
+    total = UnitFigures(unit=breakdown[0].unit)
+    for row in breakdown:
+        total.add(row)
+    return total
+
+
+def _outstanding_table(request, unit, units, as_of, paginate=True):
+    unit_filter = OutstandingFilter(
+        request.GET or None, queryset=outstanding_systems(unit, as_of), units=units
+    )
+    table = OutstandingTable(unit_filter.qs, as_of=as_of, prefix="o-")
+    paginate = {"per_page": OUTSTANDING_PER_PAGE} if paginate else False
+    RequestConfig(request, paginate=paginate).configure(table)
+    return unit_filter, table
+
+
+def _subunit_table(request, breakdown, figures):
+    rows = [FiguresRow(row, unit=row.unit) for row in breakdown]
+    rows[0].label = _("%s (own systems)") % rows[0].unit.name
+    totals = FiguresRow(figures, label=_("Total"))
+    table = FiguresTable(
+        rows,
+        totals,
+        as_of_query=_as_of_query(request),
+        exclude=("number", "outlook"),
+        orderable=False,
+    )
+    return table
+
+
+def _unit_data(request, code, outstanding=True, paginate=True):
+    unit = scope.get_visible_unit_or_404(request.user, code=code)
+    as_of, as_of_form = as_of_from(request)
+    summary = compliance_summary(as_of=as_of)
+    breakdown = subunit_breakdown(unit, as_of)
+    figures = subtree_total(breakdown)
+    data = {"unit": unit, "as_of": as_of, "as_of_form": as_of_form, "figures": figures}
+    data["subunit_table"] = _subunit_table(request, breakdown, figures)
+    if outstanding:
+        units = [row.unit for row in breakdown]
+        data["filter"], data["outstanding_table"] = _outstanding_table(
+            request, unit, units, as_of, paginate
+        )
+    data.update(_unit_context(unit, summary, figures, as_of))
+    return data
+
+
+def _unit_context(unit, summary, figures, as_of):
+    deadlines = active_deadlines(as_of)
+    series = load_series(as_of, unit=unit)
+    points = with_live_point(series.get(unit.pk), figures, as_of)
+    group = ReportingGroup(unit.group)
+    return {
+        "national": summary.national,
+        "comparison": [
+            (unit.name, figures),
+            (group.label, summary.groups[group.value]),
+            (_("National"), summary.national),
+        ],
+        "deadlines": deadline_status(deadlines, figures, as_of),
+        "chart": trend_chart(points, deadlines),
+        "forecasts": unit_forecasts(points, deadlines, as_of),
+        "has_history": len(points) > 1,
+    }
+
+
+@read_only_page
+def unit_page(request, code):
+    data = _unit_data(request, code)
+    data["can_edit"] = scope.can_edit_systems(request.user)
+    return render(request, "compliance/unit.html", data)
+
+
+UNIT_EXPORTS = ("outstanding", "subunits")
+
+
+@read_only_page
+def unit_export(request, code, table, fmt):
+    fmt = _export_format(fmt)
+    if table not in UNIT_EXPORTS:
+        raise Http404
+    data = _unit_data(request, code, outstanding=table == "outstanding", paginate=False)
+    chosen = data["outstanding_table"] if table == "outstanding" else data["subunit_table"]
+    lines = exports.table_lines(chosen)
+    filename = f"{table}-{data['unit'].code}-{data['as_of']:%Y-%m-%d}"
+    return exports.download(lines, fmt, filename)
+
+
+# System page ---------------------------------------------------------------------------------
+
+
+@read_only_page
+def system_page(request, pk):
+    system = (
+        scope.visible_systems(request.user)
+        .select_related("owner", "operator", "responsible_officer")
+        .filter(pk=pk)
+        .first()
+    )
+    if system is None:
+        raise Http404
+    can_edit = scope.editable_systems(request.user).filter(pk=pk).exists()
+    admin_url = reverse("admin:registry_informationsystem_change", args=[pk]) if can_edit else ""
+    return render(
+        request,
+        "compliance/system.html",
+        {"system": system, "history": change_history(system), "admin_url": admin_url},
+    )
