@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import scope
-from registry.models import InformationSystem, Membership, Unit
+from registry.import_admin import ImportBatchAdmin, import_export_urls
+from registry.models import ImportBatch, InformationSystem, Membership, Unit
 from registry.names import fold_ascii
 
 
@@ -144,6 +145,10 @@ class InformationSystemAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return scope.visible_systems(request.user).select_related("owner")
 
+    def get_urls(self):
+        # Import (upload, dry run, confirm), template and export: registry/import_admin.py.
+        return import_export_urls(self) + super().get_urls()
+
     def get_search_results(self, request, queryset, search_term):
         # Names are searched folded to ASCII, so "ha noi" finds "Hà Nội"; codes as typed.
         term = search_term.strip()
@@ -225,3 +230,6 @@ class MembershipAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return scope.is_national_admin(request.user)
+
+
+admin.site.register(ImportBatch, ImportBatchAdmin)

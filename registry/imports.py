@@ -1,0 +1,427 @@
+"""Bulk import of information systems from the spreadsheets units keep (CSV or XLSX).
+
+Rows are matched to systems by code: new codes create, known codes update, identical rows are
+left alone. Every created or changed row passes registry.transitions.validate_system, as in the
+admin; unit names go through registry.names.UnitResolver; a user imports only for the units they
+may edit. The real run is all or nothing: one invalid row and nothing is written. Every run is
+recorded as an ImportBatch, and the history rows of the systems it wrote point to it.
+
+Queries do not grow with the rows: units once, existing systems by code in chunks, writes and
+history rows in bulk batches.
+"""
+
+import copy
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from registry import scope
+from registry.import_columns import COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS, is_empty
+from registry.import_files import FileError, OversizeError, read_table, receive
+from registry.models import ImportBatch, ImportStatus, InformationSystem, Unit
+from registry.names import UnitResolver, fold_ascii
+from registry.transitions import validate_system
+
+WRITE_BATCH = 1000
+LOOKUP_CHUNK = 2000  # codes per IN (...) query: well under every database's parameter limit
+STORED_ERRORS = 1000
+IMPORTED_FIELDS = [column.field for column in COLUMNS if column.field != "code"]
+FOREIGN_KEYS = {"owner", "operator", "responsible_officer"}
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class RowChange:
+    row: int
+    code: str
+    action: str  # "create" or "update"
+    columns: list
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    dry_run: bool
+    checksum: str = ""
+    status: str = ""
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    ignored_headers: list = field(default_factory=list)
+    file_error: str = ""
+    batch: ImportBatch | None = None
+
+    @property
+    def ok(self):
+        return not self.file_error and not self.errors
+
+    @property
+    def error_rows(self):
+        return len({error.row for error in self.errors})
+
+    def summary(self):
+        if self.file_error:
+            return _("Nothing was written: %(error)s") % {"error": self.file_error}
+        counts = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rows": self.error_rows,
+        }
+        if self.errors:
+            text = ngettext(
+                "%(rows)s row has errors",
+                "%(rows)s rows have errors",
+                self.error_rows,
+            )
+            return _("Nothing was written: %(problem)s; correct them and import again.") % {
+                "problem": text % counts
+            }
+        if self.dry_run:
+            return (
+                _(
+                    "Dry run: %(created)s to create, %(updated)s to update, %(unchanged)s "
+                    "unchanged. Nothing was written yet."
+                )
+                % counts
+            )
+        return _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % (
+            counts
+        )
+
+
+def import_systems(handle, file_name, user=None, *, dry_run=False, unit=None, sheet="", today=None):
+    """Import a file object; returns an ImportReport (the run is recorded as an ImportBatch).
+
+    `user` None means the shell (every unit); `unit` limits the rows to that unit's subtree and
+    is the owner of rows that name none.
+    """
+    report = ImportReport(file_name=file_name, dry_run=dry_run)
+    try:
+        upload = receive(handle, file_name)
+    except OversizeError as error:
+        report.checksum, report.file_error = error.upload.checksum, str(error)
+        return _record(report, user, unit, sheet, upload=None)
+    report.checksum = upload.checksum
+    try:
+        _check_unit(user, unit)
+        required = [f for f in REQUIRED_FIELDS if not (f == "owner" and unit)]
+        table = read_table(upload.data, sheet=sheet, required=required)
+    except FileError as error:
+        report.file_error = str(error)
+        return _record(report, user, unit, sheet, upload)
+    report.ignored_headers = table.ignored_headers
+    try:
+        return _run(table, report, user, unit, sheet, upload, today)
+    except IntegrityError:
+        # Someone created one of the codes between our read and our write.
+        report.file_error = _("The registry changed during the import; import the file again.")
+        report.created = report.updated = 0
+        return _record(report, user, unit, sheet, upload)
+
+
+def confirm_import(dry_run_batch, user):
+    """The real run of a dry run made in the admin, from the file it stored."""
+    with default_storage.open(dry_run_batch.source.name, "rb") as handle:
+        data = handle.read()
+    report = ImportReport(file_name=dry_run_batch.file_name, dry_run=False)
+    upload = receive(io.BytesIO(data), dry_run_batch.file_name)
+    if upload.checksum != dry_run_batch.checksum:
+        report.checksum = upload.checksum
+        report.file_error = _("The stored file no longer matches the dry run; upload it again.")
+        return _record(report, user, dry_run_batch.default_unit, dry_run_batch.sheet, None)
+    return import_systems(
+        io.BytesIO(data),
+        dry_run_batch.file_name,
+        user,
+        unit=dry_run_batch.default_unit,
+        sheet=dry_run_batch.sheet,
+    )
+
+
+def _check_unit(user, unit):
+    if unit is None or user is None:
+        return
+    if not scope.editable_units(user).filter(pk=unit.pk).exists():
+        raise FileError(_("You may not import systems for “%(unit)s”.") % {"unit": unit.name})
+
+
+def _run(table, report, user, unit, sheet, upload, today):
+    with transaction.atomic():
+        plan = _Plan(table, user, unit, today or timezone.localdate(), lock=not report.dry_run)
+        plan.fill(report)
+        if report.ok and not report.dry_run:
+            _record(report, user, unit, sheet, upload)
+            plan.write(report.batch)
+            return report
+    return _record(report, user, unit, sheet, upload)
+
+
+class _Plan:
+    """What each row of a table would do, checked; then written in bulk."""
+
+    def __init__(self, table, user, unit, today, lock):
+        self.table, self.user, self.unit, self.today = table, user, unit, today
+        units = list(Unit.objects.select_related("parent"))
+        self.resolver = UnitResolver(units)
+        self.allowed = self._allowed_unit_ids(units)
+        self.existing = self._existing(lock)
+        self.errors, self.changes, self.creates, self.updates = [], [], [], []
+        self.unchanged = 0
+        self.seen_codes = {}
+
+    def _allowed_unit_ids(self, units):
+        if self.user is None or scope.is_national_admin(self.user):
+            allowed = {u.pk for u in units}
+        else:
+            allowed = set(scope.editable_units(self.user).values_list("pk", flat=True))
+        if self.unit is not None:
+            allowed &= {u.pk for u in units if u.path.startswith(self.unit.path)}
+        return allowed
+
+    def _existing(self, lock):
+        parse_code = COLUMNS_BY_FIELD["code"].parse
+        codes = sorted(
+            {parse_code(v["code"]) for _, v in self.table.rows if not is_empty(v.get("code"))}
+        )
+        queryset = InformationSystem.objects.all()
+        if lock:
+            queryset = queryset.select_for_update(of=("self",))
+        existing = {}
+        for start in range(0, len(codes), LOOKUP_CHUNK):
+            chunk = codes[start : start + LOOKUP_CHUNK]
+            existing.update((s.code, s) for s in queryset.filter(code__in=chunk))
+        return existing
+
+    def fill(self, report):
+        for problem in self.table.problems:
+            self._error(problem.row, problem.field, problem.message)
+        rows_with_problems = {problem.row for problem in self.table.problems}
+        for number, raw in self.table.rows:
+            if number not in rows_with_problems:
+                self._row(number, raw)
+        report.total_rows = len(self.table.rows)
+        report.errors = sorted(self.errors, key=lambda error: error.row or 0)
+        report.changes = self.changes
+        report.created, report.updated = len(self.creates), len(self.updates)
+        report.unchanged = self.unchanged
+
+    def _column(self, field_name):
+        if field_name in self.table.headers:
+            return self.table.headers[field_name]
+        if field_name in COLUMNS_BY_FIELD:
+            return COLUMNS_BY_FIELD[field_name].header
+        if field_name in {f.name for f in InformationSystem._meta.fields}:
+            return str(InformationSystem._meta.get_field(field_name).verbose_name)
+        return ""
+
+    def _error(self, row, field_name, message):
+        self.errors.append(RowError(row, self._column(field_name), str(message)))
+
+    def _row(self, number, raw):
+        values = self._parse(number, raw)
+        if values is None:
+            return
+        code = values.pop("code")
+        existing = self.existing.get(code)
+        if existing is not None and existing.owner_id not in self.allowed:
+            self._error(number, "code", _("This system belongs to a unit you may not edit."))
+            return
+        system = copy.copy(existing) if existing else InformationSystem(code=code)
+        if not self._apply(number, system, values, existing):
+            return
+        changed = [f for f in IMPORTED_FIELDS if _value(system, f) != _value(existing, f)]
+        if existing is not None and not changed:
+            self.unchanged += 1
+            return
+        if not self._validate(number, system, existing):
+            return
+        if existing is None:
+            self.creates.append(system)
+        else:
+            self.updates.append((system, changed))
+        action = "update" if existing else "create"
+        columns = [self._column(f) for f in changed] if existing else []
+        self.changes.append(RowChange(number, code, action, columns))
+
+    def _parse(self, number, raw):
+        """{field: value} for the row's cells (EMPTY for empty cells), or None after errors."""
+        values, failed = {}, False
+        for field_name, cell in raw.items():
+            if is_empty(cell):
+                values[field_name] = EMPTY
+                continue
+            column = COLUMNS_BY_FIELD[field_name]
+            try:
+                value = column.parse(cell)
+                values[field_name] = self._unit(value) if column.kind == "unit" else value
+            except (ValueError, ValidationError) as error:
+                self._error(number, field_name, _message(error))
+                failed = True
+        code = values.get("code", EMPTY)
+        if code is EMPTY:
+            self._error(number, "code", _("The system code is empty."))
+            return None
+        if code in self.seen_codes:
+            self._error(
+                number,
+                "code",
+                _("The code %(code)s is also in row %(row)s.")
+                % {"code": code, "row": self.seen_codes[code]},
+            )
+            return None
+        self.seen_codes[code] = number
+        return None if failed else values
+
+    def _unit(self, name):
+        return self.resolver.resolve(name)
+
+    def _apply(self, number, system, values, existing):
+        """Set the row's values on the system; False after a scope or required-value error."""
+        for field_name, value in values.items():
+            if value is EMPTY:
+                value = _empty_value(field_name)
+                if value is KEEP:
+                    continue  # a column that must have a value: keep it (or the default)
+            setattr(system, field_name, value)
+        if system.owner_id is None and self.unit is not None:
+            system.owner = self.unit
+        ok = True
+        for field_name in ("owner", "name"):
+            if not _value(system, field_name):
+                self._error(number, field_name, _("This column needs a value."))
+                ok = False
+        if not ok:
+            return False
+        for field_name in ("owner", "operator"):
+            unit_id = _value(system, field_name)
+            if unit_id and unit_id != _value(existing, field_name) and unit_id not in self.allowed:
+                self._error(
+                    number,
+                    field_name,
+                    _("“%(unit)s” is not one of the units you may import for.")
+                    % {"unit": getattr(system, field_name).name},
+                )
+                ok = False
+        system.declared_on = system.declared_on or self.today
+        system.name_ascii = fold_ascii(system.name)
+        return ok
+
+    def _validate(self, number, system, existing):
+        errors = {}
+        try:
+            validate_system(system, existing, self.today)
+        except ValidationError as error:
+            errors = error.message_dict
+        try:
+            system.clean_fields(exclude=FOREIGN_KEYS | set(errors))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        for field_name, messages in errors.items():
+            for message in messages:
+                self._error(number, field_name, message)
+        return not errors
+
+    def write(self, batch):
+        now = timezone.now()
+        options = {
+            "batch_size": WRITE_BATCH,
+            "default_user": self.user,
+            "default_change_reason": f"Import #{batch.pk}: {batch.file_name}"[:100],
+            "default_date": now,
+            "custom_historical_attrs": {"import_batch": batch},
+        }
+        if self.creates:
+            bulk_create_with_history(self.creates, InformationSystem, **options)
+        if self.updates:
+            fields = {"name_ascii", "updated_at"}
+            for system, changed in self.updates:
+                system.updated_at = now
+                fields.update(changed)
+            systems = [system for system, _changed in self.updates]
+            bulk_update_with_history(systems, InformationSystem, sorted(fields), **options)
+
+
+class _Marker:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+EMPTY = _Marker("EMPTY")  # an empty cell
+KEEP = _Marker("KEEP")  # an empty cell in a column that must have a value
+
+
+def _empty_value(field_name):
+    model_field = InformationSystem._meta.get_field(field_name)
+    if model_field.null:
+        return None
+    if model_field.blank:
+        return ""
+    return KEEP
+
+
+def _value(system, field_name):
+    if system is None:
+        return None
+    return getattr(system, f"{field_name}_id" if field_name in FOREIGN_KEYS else field_name)
+
+
+def _message(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def _record(report, user, unit, sheet, upload):
+    """Save the ImportBatch that records this run; returns the report."""
+    if report.file_error or report.errors:
+        status = ImportStatus.REJECTED
+    else:
+        status = ImportStatus.DRY_RUN if report.dry_run else ImportStatus.APPLIED
+    batch = ImportBatch.objects.create(
+        user=user,
+        file_name=report.file_name[:255],
+        checksum=report.checksum,
+        size=upload.size if upload else 0,
+        source=_store(upload) if upload else "",
+        sheet=sheet or "",
+        default_unit=unit,
+        status=status,
+        total_rows=report.total_rows,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        error_rows=report.error_rows,
+        message=report.summary(),
+        errors=[error.__dict__ for error in report.errors[:STORED_ERRORS]],
+    )
+    report.status, report.batch = status, batch
+    return report
+
+
+def _store(upload):
+    """Keep the file as received (for the admin's confirm step and for audit), once per content."""
+    name = f"imports/{upload.checksum}{upload.extension}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(upload.data))
+    return name
