@@ -120,8 +120,8 @@ class DeadlineLine:
 
 def requirement_text(requirement):
     labels = {
-        "approval": _("100% of systems approved"),
-        "deployment": _("100% of systems with the protection plan fully deployed"),
+        "approval": _("every system approved"),
+        "deployment": _("every system's protection plan fully deployed"),
     }
     return labels.get(requirement, requirement)
 

@@ -35,7 +35,7 @@ TOTAL_ROW = colors.HexColor("#dee2e6")
 GRID = colors.HexColor("#6c757d")
 # Columns (points, 510 fit between A4 margins): No., unit, then the six figures.
 FIGURE_WIDTHS = [22, 166] + [54] * 6
-OUTSTANDING_WIDTHS = [24, 58, 160, 26, 76, 84, 82]
+OUTSTANDING_WIDTHS = [24, 58, 154, 32, 76, 84, 82]
 ROWS_PER_PAGE = 45  # for the progress estimate only
 
 
