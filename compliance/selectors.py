@@ -10,8 +10,11 @@ for the figures, one more when a single unit's subtree is asked for. Sums
 per group and nationally are added up in Python from those rows.
 """
 
+import calendar
 import datetime
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.utils import timezone
@@ -306,3 +309,58 @@ def deployment_as_of(system, as_of):
     if system.deployment == Deployment.NOT_STARTED:
         return Deployment.NOT_STARTED
     return Deployment.PARTIAL
+
+
+# Deadline requirements (notifications.DeadlineCampaign.requirement): what each one waits for.
+REQUIREMENT_APPROVAL = "approval"
+REQUIREMENT_DEPLOYMENT = "deployment"
+REQUIREMENT_ANNUAL_REPORT = "annual_report"
+REQUIREMENT_INSPECTION = "inspection"
+
+
+def months_before(day, months):
+    """The same day `months` earlier (the month's last day when it is shorter)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last_day = calendar.monthrange(year, month_index + 1)[1]
+    return datetime.date(year, month_index + 1, min(day.day, last_day))
+
+
+def inspection_due_q(by_date, intervals):
+    """Systems (annotated with `level_then`) whose periodic inspection falls due by `by_date`:
+    never inspected, or last inspected at least the level's interval (months) before it."""
+    condition = Q(pk__in=[])
+    for level, months in intervals.items():
+        cutoff = months_before(by_date, months)
+        inspected_long_ago = Q(last_inspection_on__isnull=True) | Q(last_inspection_on__lte=cutoff)
+        condition |= Q(level_then=level) & inspected_long_ago
+    return condition
+
+
+def deadline_outstanding(requirement, as_of, due_date, levels=None, unit_paths=(), intervals=None):
+    """Systems on the registry on `as_of` that a deadline still waits for, highest level first.
+
+    Approval: not approved by then; deployment: plan not fully deployed by then;
+    inspection: inspection due by `due_date` (`intervals`: {level: months});
+    annual report: every system (each one is reported). `levels` and `unit_paths`
+    (subtrees) narrow it to the deadline's scope. Reminders count and list from here.
+    """
+    systems = systems_as_of(as_of).annotate(level_then=level_as_of(as_of))
+    if levels is not None and set(levels) != set(LEVELS):
+        systems = systems.filter(level_then__in=levels)
+    if unit_paths:
+        systems = systems.filter(
+            reduce(or_, (Q(owner__path__startswith=path) for path in unit_paths))
+        )
+    if requirement == REQUIREMENT_APPROVAL:
+        systems = systems.exclude(approved_as_of(as_of))
+    elif requirement == REQUIREMENT_DEPLOYMENT:
+        systems = systems.exclude(fully_deployed_as_of(as_of))
+    elif requirement == REQUIREMENT_INSPECTION:
+        systems = systems.filter(inspection_due_q(due_date, intervals))
+    return systems.order_by(F("level_then").desc(nulls_last=True), "code")
+
+
+def counts_by_owner(systems):
+    """{owner unit id: number of systems} in one GROUP BY query."""
+    rows = systems.order_by().values("owner_id").annotate(count=Count("pk"))
+    return {row["owner_id"]: row["count"] for row in rows}

@@ -1,0 +1,150 @@
+"""Campaigns, time limits and the delivery ledger, for national administrators only.
+
+A new decree is a new campaign or a changed time limit here, not a code change.
+Failed deliveries are listed with the mail server's answer and can be sent again.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from registry.scope import is_national_admin
+
+from .dispatch import dispatch
+from .models import (
+    ALL_LEVELS,
+    CampaignStep,
+    DeadlineCampaign,
+    Delivery,
+    DossierTimeLimit,
+    RecipientPreference,
+    Status,
+)
+
+
+class NationalAdminOnly(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return is_national_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_national_admin(request.user)
+
+    def has_add_permission(self, request):
+        return is_national_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_national_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_national_admin(request.user)
+
+
+class CampaignForm(forms.ModelForm):
+    levels = forms.TypedMultipleChoiceField(
+        label=_("levels"),
+        choices=[(level, str(level)) for level in ALL_LEVELS],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = DeadlineCampaign
+        fields = [
+            "name",
+            "legal_basis",
+            "requirement",
+            "due_date",
+            "units",
+            "levels",
+            "reminder_days",
+            "overdue_interval_days",
+            "escalate_when_overdue",
+            "is_active",
+        ]
+
+
+class CampaignStepInline(admin.TabularInline):
+    model = CampaignStep
+    extra = 0
+    can_delete = False
+    fields = ("offset", "step_date", "outcome", "run_date", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeadlineCampaign)
+class DeadlineCampaignAdmin(NationalAdminOnly):
+    form = CampaignForm
+    list_display = ("name", "requirement", "due_date", "legal_basis", "reminder_days", "is_active")
+    list_filter = ("is_active", "requirement")
+    search_fields = ("name", "legal_basis")
+    filter_horizontal = ("units",)
+    inlines = [CampaignStepInline]
+
+
+@admin.register(DossierTimeLimit)
+class DossierTimeLimitAdmin(NationalAdminOnly):
+    list_display = ("stage", "level", "days", "working_days", "legal_basis")
+    list_editable = ("days", "working_days")
+    list_filter = ("stage",)
+
+
+@admin.register(RecipientPreference)
+class RecipientPreferenceAdmin(NationalAdminOnly):
+    list_display = ("user", "language")
+    list_filter = ("language",)
+    search_fields = ("user__username", "user__email")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(NationalAdminOnly):
+    list_display = (
+        "planned_for",
+        "kind",
+        "campaign",
+        "step",
+        "subject",
+        "unit",
+        "recipient",
+        "role",
+        "status",
+        "attempts",
+        "sent_at",
+        "reason",
+    )
+    list_filter = ("status", "kind", "role", "campaign", "planned_for")
+    list_select_related = ("campaign", "unit", "recipient")
+    search_fields = ("recipient__email", "recipient__username", "unit__name", "unit__code")
+    date_hierarchy = "planned_for"
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the ledger is written by the planner and the workers only
+
+    @admin.action(description=_("Send the selected failed or skipped e-mails again"))
+    def send_again(self, request, queryset):
+        if not is_national_admin(request.user):
+            return
+        retry = queryset.filter(status__in=[Status.FAILED, Status.SKIPPED])
+        ids = list(retry.values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Status.PENDING, attempts=0, claim_token=None, claimed_at=None, reason=""
+        )
+        # Queue after the request's transaction commits, or a worker could find them unchanged.
+        transaction.on_commit(lambda: dispatch(ids))
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d e-mail will be sent again.", "%(n)d e-mails will be sent again.", len(ids)
+            )
+            % {"n": len(ids)},
+            messages.SUCCESS,
+        )
