@@ -181,8 +181,8 @@ def _parse_date(column, raw):
 
 def _parse_level(column, raw):
     if isinstance(raw, bool):
-        raise CellError(_("“%(value)s” is not a level.") % {"value": raw})
-    if isinstance(raw, int | float) and float(raw).is_integer():
+        raw = str(raw)  # a TRUE/FALSE cell is not a level
+    elif isinstance(raw, int | float) and float(raw).is_integer():
         return int(raw)
     if INTEGER.match(str(raw).strip()):
         return int(float(str(raw).strip()))

@@ -6,6 +6,7 @@ formula becomes a row error. The rows come out as {field: raw value} with their 
 row numbers, for registry/imports.py to interpret.
 """
 
+import codecs
 import csv
 import hashlib
 import io
@@ -106,6 +107,9 @@ def read_table(data, sheet="", required=REQUIRED_FIELDS, max_rows=None):
 
 
 def _csv_rows(data):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text": UTF-16 with a BOM, tab separated.
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
     if b"\x00" in data[:8192]:
         raise FileError(_("This is not a spreadsheet: upload a CSV or Excel .xlsx file."))
     try:
@@ -186,7 +190,7 @@ def _known_headers(row):
 def _table(fmt, raw_rows, required, max_rows):
     rows = iter(raw_rows)
     header_number, columns = _find_header(rows)
-    headers = {column.field: header for column, header in columns.values()}
+    headers = {column.field: header for column, header in columns.values() if column}
     missing = [COLUMNS_BY_FIELD[f].header for f in required if f not in headers]
     if missing:
         raise FileError(

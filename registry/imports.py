@@ -118,7 +118,7 @@ def import_systems(handle, file_name, user=None, *, dry_run=False, unit=None, sh
         upload = receive(handle, file_name)
     except OversizeError as error:
         report.checksum, report.file_error = error.upload.checksum, str(error)
-        return _record(report, user, unit, sheet, upload=None)
+        return _record(report, user, unit, sheet, error.upload, store=False)
     report.checksum = upload.checksum
     try:
         _check_unit(user, unit)
@@ -392,7 +392,7 @@ def _message(error):
     return str(error)
 
 
-def _record(report, user, unit, sheet, upload):
+def _record(report, user, unit, sheet, upload, store=True):
     """Save the ImportBatch that records this run; returns the report."""
     if report.file_error or report.errors:
         status = ImportStatus.REJECTED
@@ -403,7 +403,7 @@ def _record(report, user, unit, sheet, upload):
         file_name=report.file_name[:255],
         checksum=report.checksum,
         size=upload.size if upload else 0,
-        source=_store(upload) if upload else "",
+        source=_store(upload) if upload and store else "",
         sheet=sheet or "",
         default_unit=unit,
         status=status,
