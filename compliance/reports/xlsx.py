@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from compliance.rates import percent
 from compliance.reports import content
 from registry.spreadsheets import safe_cell
 
@@ -32,12 +33,12 @@ def _figure_cells(figures):
     ]
 
 
-def _append(sheet, values, font=None, fill=None):
+def _append(sheet, values, font=None, fill=None, percent_format="0%"):
     sheet.append([safe_cell(value) for value in values])
     row = sheet[sheet.max_row]
     for cell in row:
         if isinstance(cell.value, float):
-            cell.number_format = "0%"
+            cell.number_format = percent_format
         if font:
             cell.font = font
         if fill:
@@ -48,7 +49,7 @@ def _append(sheet, values, font=None, fill=None):
 def _header(sheet, labels):
     for cell in _append(sheet, labels, font=BOLD, fill=HEADER):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = sheet.cell(row=sheet.max_row + 1, column=1)
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
 
 
 def _widths(sheet, widths):
@@ -106,8 +107,10 @@ def _national_sheet(sheet, report):
 def _levels_sheet(sheet, figures):
     sheet.title = _("Levels")
     _header(sheet, [_("Level"), _("Systems"), _("Share")])
-    for label, count, share in content.level_mix(figures):
-        _append(sheet, [label, count, share])
+    for label, count, _share in content.level_mix(figures):
+        share = percent(count, figures.total, places=1)
+        share = content.NO_RATE if share is None else float(share) / 100
+        _append(sheet, [label, count, share], percent_format="0.0%")
     _widths(sheet, [24, 12, 12])
 
 
