@@ -64,7 +64,7 @@ def trend_chart(points, deadlines=()):
         chart.lines.append({"key": key, "label": label, "points": polyline, "markers": markers})
     chart.x_ticks = _x_ticks(points, x)
     chart.deadlines = [
-        {"x": x(d.due_date), "label": d.name, "due": date_format(d.due_date, "SHORT_DATE_FORMAT")}
+        {"x": x(d.due_date), "label": d.name, "due": date_format(d.due_date, "d/m/Y")}
         for d in deadlines
         if first <= d.due_date <= last
     ]
@@ -78,7 +78,7 @@ def _marker(point, x, rate):
         "x": x,
         "y": _y(rate),
         "rate": rate,
-        "date": date_format(point.as_of, "SHORT_DATE_FORMAT"),
+        "date": date_format(point.as_of, "d/m/Y"),
         "published": point.source == "published",
         "live": point.live,
     }

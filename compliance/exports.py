@@ -26,7 +26,12 @@ def _exported_columns(table):
 
 
 def footer_line(table):
-    return [_plain(column.footer) for column in _exported_columns(table)]
+    """The footer as plain values: the table's footer_value(name) when it has one."""
+    value = getattr(table, "footer_value", None)
+    return [
+        _plain(value(column.name) if value else column.footer)
+        for column in _exported_columns(table)
+    ]
 
 
 def table_lines(table):
@@ -38,7 +43,7 @@ def table_lines(table):
 
 
 def _plain(value):
-    return "" if value in (None, "—") else value
+    return "" if value is None else value
 
 
 def _cell(value):

@@ -13,7 +13,8 @@ HIDDEN_FIELDS = {"name_ascii", "updated_at"}
 
 @dataclass
 class Change:
-    field: str
+    name: str  # the model field's name
+    label: str
     old: object
     new: object
 
@@ -77,6 +78,7 @@ def _changes(old, new, labels):
         field = InformationSystem._meta.get_field(change.field)
         changes.append(
             Change(
+                field.name,
                 str(field.verbose_name),
                 _display(field, change.old, labels),
                 _display(field, change.new, labels),

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ NO_RATE_SORT = -1  # sorts units without a rate below 0%
 
 
 def rate_text(rate):
-    return "—" if rate is None else f"{rate}%"
+    return "—" if rate is None else f"{number_format(rate, 1)}%"
 
 
 @dataclass
@@ -29,7 +29,7 @@ class FiguresRow:
 
     @property
     def name(self):
-        return self.unit.name if self.unit else self.label
+        return self.label or self.unit.name
 
     @property
     def number(self):
@@ -122,10 +122,16 @@ class FiguresTable(tables.Table):
         self.as_of_query = as_of_query
         super().__init__(rows, **kwargs)
 
-    def footer_for(self, name):
+    def footer_value(self, name):
+        """The totals line's plain value for a column (exports write numbers, not text)."""
         if name == "name":
             return self.totals.label
-        value = getattr(self.totals, name)
+        if name in ("number", "outlook"):
+            return None
+        return getattr(self.totals, name)
+
+    def footer_for(self, name):
+        value = self.footer_value(name)
         return rate_text(value) if name.endswith("_rate") else value
 
     def render_number(self, record):
@@ -135,6 +141,8 @@ class FiguresTable(tables.Table):
         return record.number
 
     def render_name(self, record):
+        if record.unit is None:
+            return record.name
         url = reverse("compliance:unit", args=[record.unit.code]) + self.as_of_query
         return format_html('<a href="{}">{}</a>', url, record.name)
 
@@ -192,7 +200,7 @@ class OutstandingTable(tables.Table):
         return record.code
 
     def render_decision_date(self, value):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return date_format(value, "d/m/Y")
 
     def value_decision_date(self, value):
         return value

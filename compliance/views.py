@@ -6,7 +6,6 @@ loaded through registry/scope.py (another unit's page is a 404). Pages only
 read, so they skip the per-request transaction (ATOMIC_REQUESTS).
 """
 
-
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
