@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from compliance.selectors import deadline_outstanding
 from registry.models import DossierStatus
@@ -98,14 +99,18 @@ def _campaign_content(delivery):
     if not count:
         return None
     days = (campaign.due_date - delivery.planned_for).days
-    subject = _("[%(unit)s] %(count)s systems outstanding: %(campaign)s, due %(due)s") % {
+    subject = ngettext(
+        "[%(unit)s] %(count)s system outstanding: %(campaign)s, due %(due)s",
+        "[%(unit)s] %(count)s systems outstanding: %(campaign)s, due %(due)s",
+        count,
+    ) % {
         "unit": delivery.unit.name,
         "count": count,
         "campaign": campaign.name,
         "due": f"{campaign.due_date:%d/%m/%Y}",
     }
     if days < 0:
-        subject = _("Overdue: ") + subject
+        subject = _("Overdue: %(subject)s") % {"subject": subject}
     context = {
         "campaign": campaign,
         "requirement": campaign.get_requirement_display(),
@@ -131,7 +136,7 @@ def _dossier_content(delivery):
     exceeded = step == EXCEEDED
     values = {
         "system": system.code,
-        "stage": limit.get_stage_display(),
+        "stage": limit.get_stage_display().lower(),
         "deadline": f"{deadline:%d/%m/%Y}",
     }
     if exceeded:
@@ -141,7 +146,7 @@ def _dossier_content(delivery):
     context = {
         "system": system,
         "limit": limit,
-        "stage": limit.get_stage_display(),
+        "stage": limit.get_stage_display().lower(),
         "received_on": getattr(system, start_field),
         "deadline": deadline,
         "exceeded": exceeded,
@@ -160,7 +165,11 @@ def _inspection_content(delivery):
     count = systems.count()
     if not count:
         return None
-    subject = _("[%(unit)s] %(count)s systems due for periodic inspection (%(month)s)") % {
+    subject = ngettext(
+        "[%(unit)s] %(count)s system due for periodic inspection (%(month)s)",
+        "[%(unit)s] %(count)s systems due for periodic inspection (%(month)s)",
+        count,
+    ) % {
         "unit": delivery.unit.name,
         "count": count,
         "month": f"{delivery.planned_for:%m/%Y}",

@@ -36,11 +36,13 @@ def plan_reminders(as_of=None):
     return {"planned": len(plan.new), "queued": sent.queued, "left_pending": sent.left_pending}
 
 
-@shared_task(bind=True, name="notifications.send_delivery", max_retries=None)
+@shared_task(bind=True, name="notifications.send_delivery", max_retries=None, ignore_result=True)
 def send_delivery(self, delivery_id):
     """Send one reminder. SMTP failures come back as RETRY while attempts remain (counted in
-    the database, so duplicates of this task share the budget)."""
+    the database, so duplicates of this task share the budget); the retry is scheduled with
+    backoff. throw=False: the retry is queued without an exception, which in-process
+    (eager) runs would otherwise propagate instead of retrying."""
     outcome = deliver(delivery_id)
     if outcome.status == RETRY:
-        raise self.retry(countdown=retry_countdown(outcome.attempts))
+        return self.retry(countdown=retry_countdown(outcome.attempts), throw=False)
     return outcome.status

@@ -1,0 +1,69 @@
+"""What a digest says: text and HTML, in the recipient's language, with the deadline written out."""
+
+import datetime
+
+import pytest
+
+from notifications.messages import build_email
+from notifications.models import Delivery, Kind, RecipientPreference
+from notifications.planner import plan_day
+
+pytestmark = pytest.mark.usefixtures("only_approval")
+
+
+def planned_digest(username, as_of=datetime.date(2024, 9, 23)):
+    plan_day(as_of)
+    return Delivery.objects.select_related("recipient", "unit", "campaign").get(
+        kind=Kind.CAMPAIGN, recipient__username=username
+    )
+
+
+def html_of(message):
+    return next(body for body, mime in message.alternatives if mime == "text/html")
+
+
+def test_vietnamese_by_default_with_deadline_legal_basis_link_and_systems(province):
+    message = build_email(planned_digest("manager-p99"))
+    text, html = message.body, html_of(message)
+    assert message.to == ["manager-p99@example.invalid"]
+    assert message.subject.startswith("[Tỉnh Thử] Còn 3 hệ thống chưa đạt")
+    for body in (text, html):
+        assert "Kính gửi" in body
+        assert "30/09/2024" in body
+        assert "Chỉ thị 09/CT-TTg ngày 23/02/2024" in body
+        assert "Còn 7 ngày" in body
+        assert "http://127.0.0.1:8000/units/P99/" in body
+    # Highest level first: P99-001 (level 4), P99-003 (level 3), P99-002 (level 1).
+    assert text.index("P99-001") < text.index("P99-003") < text.index("P99-002")
+    assert "P99-004" not in text  # approved and deployed
+    assert '<a href="http://127.0.0.1:8000/units/P99/">' in html
+    assert message.extra_headers["Content-Language"] == "vi"
+
+
+def test_english_for_a_recipient_who_chose_it(province):
+    delivery = planned_digest("manager-p99")
+    RecipientPreference.objects.create(user=delivery.recipient, language="en")
+    message = build_email(delivery)
+    assert message.subject.startswith("[Tỉnh Thử] 3 systems outstanding")
+    assert "Dear manager-p99," in message.body and "7 days left." in message.body
+    assert "Legal basis: Chỉ thị 09/CT-TTg" in message.body
+
+
+def test_officers_copy_and_escalation_say_why_they_receive_it(province):
+    copy = build_email(planned_digest("officer-p99"))
+    assert "Bản gửi đồng thời cán bộ chuyên trách" in copy.body
+    plan_day(datetime.date(2024, 10, 7))
+    escalation = Delivery.objects.select_related("recipient", "unit", "campaign").get(
+        role="escalation"
+    )
+    message = build_email(escalation)
+    assert message.subject.startswith("Quá hạn: [Sở TT&TT Tỉnh Thử]")
+    assert "lãnh đạo đơn vị cấp trên của Sở TT&amp;TT Tỉnh Thử" in html_of(message)
+    assert "Đã quá hạn 7 ngày." in message.body
+
+
+def test_the_message_id_is_fixed_per_delivery(province):
+    delivery = planned_digest("manager-p99")
+    first, again = build_email(delivery), build_email(delivery)
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+    assert str(delivery.pk) in first.extra_headers["Message-ID"]
