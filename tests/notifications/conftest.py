@@ -1,12 +1,14 @@
 """Fixtures for the reminder tests: staffed units, a real SMTP server, a real Celery worker."""
 
 import datetime
+import importlib
 import socket
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
 from compliance.celery import app as celery_app
@@ -57,13 +59,21 @@ def staff_units(units, with_email=True):
     }
 
 
+def seed_deadlines():
+    """The seeded campaigns and time limits (again: a transactional test flushes the tables)."""
+    seed = importlib.import_module("notifications.migrations.0002_seed_deadlines").seed
+    seed(django_apps, None)
+
+
 @pytest.fixture
 def approval_campaign(db):
+    seed_deadlines()
     return DeadlineCampaign.objects.get(requirement="approval", due_date=APPROVAL_DUE)
 
 
 @pytest.fixture
 def deployment_campaign(db):
+    seed_deadlines()
     return DeadlineCampaign.objects.get(requirement="deployment", due_date=DEPLOYMENT_DUE)
 
 
