@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from registry.import_columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, column_for_header, is_empty
 from registry.spreadsheets import FORMULA_PREFIXES
@@ -148,32 +149,67 @@ def _guess_delimiter(text):
 
 
 def _xlsx_rows(data, sheet):
+    """Rows of the sheet: read fast by calamine, or by openpyxl when a cell holds a formula
+    (calamine gives only the values, openpyxl says which cells are formulas)."""
+    if _has_formulas(data):
+        return _openpyxl_rows(data, sheet)
+    return _calamine_rows(data, sheet)
+
+
+NOT_A_WORKBOOK = _lazy(
+    "This is not an Excel workbook that can be read: upload a .xlsx or CSV file."
+)
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            if "xl/workbook.xml" not in archive.namelist():
+                raise FileError(str(NOT_A_WORKBOOK))
+            return any(FORMULA_TAG.search(archive.read(name)) for name in sheets)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise FileError(str(NOT_A_WORKBOOK)) from None
+
+
+def _calamine_rows(data, sheet):
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        _check_sheet(workbook.sheet_names, sheet)
+        worksheet = workbook.get_sheet_by_name(sheet or workbook.sheet_names[0])
+        # From A1, empty leading rows included: the row numbers are the spreadsheet's.
+        for row in worksheet.to_python(skip_empty_area=False):
+            yield [None if value == "" else value for value in row]
+    except CalamineError:
+        raise FileError(str(NOT_A_WORKBOOK)) from None
+
+
+def _openpyxl_rows(data, sheet):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise FileError(
-            _("This is not an Excel workbook that can be read: upload a .xlsx or CSV file.")
-        ) from None
+        raise FileError(str(NOT_A_WORKBOOK)) from None
     try:
-        worksheet = _worksheet(workbook, sheet)
+        _check_sheet(workbook.sheetnames, sheet)
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         for cells in worksheet.iter_rows():
             yield [FORMULA if cell.data_type == "f" else cell.value for cell in cells]
     finally:
         workbook.close()
 
 
-def _worksheet(workbook, sheet):
-    if not sheet:
-        return workbook.worksheets[0]
-    if sheet in workbook.sheetnames:
-        return workbook[sheet]
-    raise FileError(
-        _("The workbook has no sheet “%(sheet)s”; its sheets are: %(sheets)s.")
-        % {"sheet": sheet, "sheets": ", ".join(workbook.sheetnames)}
-    )
+def _check_sheet(names, sheet):
+    if sheet and sheet not in names:
+        raise FileError(
+            _("The workbook has no sheet “%(sheet)s”; its sheets are: %(sheets)s.")
+            % {"sheet": sheet, "sheets": ", ".join(names)}
+        )
 
 
 class _Formula:

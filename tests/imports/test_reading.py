@@ -203,7 +203,26 @@ def test_xlsx_date_and_number_cells():
     data = xlsx_bytes([BASIC_HEADERS, ["HT-01", "Cổng", "Hà Nội", 3, datetime.date(2023, 2, 1)]])
     _number, values = _only_row(read_table(data))
     assert values["proposed_level"] == 3
-    assert values["declared_on"].date() == datetime.date(2023, 2, 1)
+    assert date(values["declared_on"]) == datetime.date(2023, 2, 1)
+
+
+def test_xlsx_rows_keep_their_spreadsheet_numbers_below_empty_rows():
+    data = xlsx_bytes([[], [], ["Danh mục"], BASIC_HEADERS, [], ROW])
+    table = read_table(data)
+    assert _only_row(table) == (
+        6,
+        dict(zip(["code", "name", "owner", "proposed_level", "declared_on"], ROW, strict=True)),
+    )
+
+
+def test_a_workbook_with_a_formula_is_read_cell_by_cell_to_name_it():
+    data = xlsx_bytes([BASIC_HEADERS, ROW, [*ROW[:3], "=2+1", ROW[4]]])
+    table = read_table(data)
+    assert [(p.row, p.field) for p in table.problems] == [(3, "proposed_level")]
+    assert table.rows[0] == (
+        2,
+        dict(zip(["code", "name", "owner", "proposed_level", "declared_on"], ROW, strict=True)),
+    )
 
 
 def test_the_apostrophe_the_export_adds_before_formula_like_text_is_removed():
