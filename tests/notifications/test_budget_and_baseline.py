@@ -1,0 +1,124 @@
+"""Planning cost does not grow with the data; the Appendix IX baseline end to end."""
+
+import datetime
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notifications.models import Delivery, DossierTimeLimit, Kind, Status
+from notifications.planner import plan_day
+from registry.models import Role, Unit
+from tests.factories import SubUnitFactory, SystemFactory, UnitFactory
+
+from .conftest import seed_deadlines, staff_units
+
+OVERDUE_DAY = datetime.date(2024, 10, 7)  # campaign step +7, escalations, dossiers, inspections
+PLANNING_BUDGET = 16  # queries other than the bulk INSERTs
+
+
+def build(units):
+    """`units` provinces, each with a department; systems at every stage and level."""
+    made = []
+    for index in range(units):
+        province = UnitFactory()
+        department = SubUnitFactory(parent=province)
+        made += [province, department]
+        for owner in (province, department):
+            SystemFactory(
+                owner=owner, proposed_level=5, last_inspection_on=datetime.date(2024, 1, 1)
+            )
+            SystemFactory(
+                owner=owner,
+                proposed_level=3,
+                submitted=True,
+                submitted_on=datetime.date(2024, 9, 2),
+            )
+            SystemFactory(
+                owner=owner,
+                proposed_level=2 + index % 2,
+                dossier_status="appraised",
+                submitted_on=datetime.date(2024, 9, 1),
+                appraised_on=datetime.date(2024, 10, 1),
+            )
+            SystemFactory(owner=owner, approved=True, proposed_level=4)
+            SystemFactory(owner=owner, deployed=True, proposed_level=1)
+    staff_units(made)
+    return made
+
+
+def planning_queries(as_of, dry_run):
+    with CaptureQueriesContext(connection) as captured:
+        plan = plan_day(as_of, dry_run=dry_run)
+    sql = [query["sql"].lstrip().upper() for query in captured.captured_queries]
+    inserts = [q for q in sql if q.startswith("INSERT")]
+    return len(sql) - len(inserts), len(inserts), plan
+
+
+def test_planning_takes_the_same_queries_for_3_or_12_units(db):
+    seed_deadlines()
+    build(3)
+    small_dry, _, small_plan = planning_queries(OVERDUE_DAY, dry_run=True)
+    small, small_inserts, _ = planning_queries(OVERDUE_DAY, dry_run=False)
+    Delivery.objects.all().delete()
+    build(9)
+    big_dry, _, big_plan = planning_queries(OVERDUE_DAY, dry_run=True)
+    big, big_inserts, _ = planning_queries(OVERDUE_DAY, dry_run=False)
+    assert len(big_plan.new) > 3 * len(small_plan.new) > 0
+    assert small_dry == big_dry
+    assert small == big <= PLANNING_BUDGET
+    if connection.vendor == "postgresql":  # one INSERT per table; SQLite splits by its
+        assert small_inserts == big_inserts <= 2  # 999-parameter limit
+
+
+def staff_every_unit():
+    """A manager and an officer on each of the baseline's 182 units (91 + their IT units)."""
+    return staff_units(list(Unit.objects.all()))
+
+
+def test_baseline_each_manager_is_emailed_once_then_escalation_after_the_deadline(
+    baseline, mailoutbox, only_approval, settings
+):
+    seed_deadlines()
+    people = staff_every_unit()
+    with CaptureQueriesContext(connection) as captured:
+        plan_day(datetime.date(2024, 9, 23), dry_run=True)
+    assert len(captured) <= PLANNING_BUDGET  # 7,008 systems, 364 people
+
+    # The deadline digests only: dossier notices and inspection digests are tested elsewhere.
+    DossierTimeLimit.objects.all().delete()
+    settings.INSPECTION_INTERVAL_MONTHS = {}
+    call_command("send_reminders", "--as-of", "2024-09-23")
+    digests = Delivery.objects.filter(kind=Kind.CAMPAIGN, campaign=only_approval)
+    managers = digests.filter(role="manager")
+    assert set(managers.values_list("status", flat=True)) == {Status.SENT}
+    units_behind = {row.unit_id for row in managers}
+    assert units_behind == {unit.pk for unit in Unit.objects.all() if _has_unapproved(unit)}
+    assert len(units_behind) < 182  # some units have every system approved: nothing for them
+    to_managers = [m for m in mailoutbox if m.to[0].startswith("manager-")]
+    assert len(to_managers) == len(units_behind)
+    assert len({m.to[0] for m in to_managers}) == len(to_managers)  # once each
+    assert all("30/09/2024" in m.subject for m in to_managers)
+
+    sent = len(mailoutbox)
+    call_command("send_reminders", "--as-of", "2024-09-23")
+    assert len(mailoutbox) == sent
+    assert not digests.filter(role="escalation").exists()
+
+    overdue = plan_day(datetime.date(2024, 10, 7), dry_run=True)
+    escalations = [d for d in overdue.new if d.role == "escalation"]
+    units = Unit.objects.in_bulk()
+    assert {d.unit_id for d in escalations} == {
+        unit_id for unit_id in units_behind if units[unit_id].parent_id
+    }
+    for delivery in escalations:
+        parent = units[units[delivery.unit_id].parent_id]
+        assert delivery.recipient_id == people[parent.code, Role.MANAGER].pk
+
+
+def _has_unapproved(unit):
+    from compliance.selectors import deadline_outstanding
+
+    return deadline_outstanding(
+        "approval", datetime.date(2024, 9, 23), datetime.date(2024, 9, 30), unit_paths=[unit.path]
+    ).exists()
