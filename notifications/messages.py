@@ -85,6 +85,8 @@ def build_email(delivery):
 
 def _campaign_content(delivery):
     campaign = delivery.campaign
+    if not campaign.is_active:
+        return None  # switched off by an administrator since it was planned
     systems = deadline_outstanding(
         campaign.requirement,
         delivery.planned_for,
