@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from compliance import deadlines
+from compliance.celery import app
 from compliance.reports import content
 
 APPROVAL_DUE = datetime.date(2024, 9, 30)
@@ -17,6 +18,19 @@ def media_root(settings, tmp_path):
     """Generated files go to a scratch MEDIA_ROOT, never to var/media."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks(request):
+    """Tasks run in-process even when REDIS_URL is set, except in the tests marked `broker`
+    (which start a real worker): nothing may wait on a queue that no worker reads."""
+    if request.node.get_closest_marker("broker"):
+        yield
+        return
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
 @pytest.fixture
