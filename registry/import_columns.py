@@ -7,6 +7,7 @@ data, not translatable strings. English headers and words are accepted too.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says what was expected."""
 
 
+@functools.lru_cache(maxsize=4096)
 def text_key(text):
     """Headers and words compared without case, diacritics or punctuation."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", fold_ascii(str(text))).split())

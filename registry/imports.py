@@ -186,6 +186,7 @@ class _Plan:
         self.errors, self.changes, self.creates, self.updates = [], [], [], []
         self.unchanged = 0
         self.seen_codes = {}
+        self.units_by_name = {}
 
     def _allowed_unit_ids(self, units):
         if self.user is None or scope.is_national_admin(self.user):
@@ -291,7 +292,16 @@ class _Plan:
         return None if failed else values
 
     def _unit(self, name):
-        return self.resolver.resolve(name)
+        # A file names the same few units thousands of times: resolve each spelling once.
+        if name not in self.units_by_name:
+            try:
+                self.units_by_name[name] = self.resolver.resolve(name)
+            except ValidationError as error:
+                self.units_by_name[name] = error
+        found = self.units_by_name[name]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
 
     def _apply(self, number, system, values, existing):
         """Set the row's values on the system; False after a scope or required-value error."""
