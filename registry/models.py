@@ -313,7 +313,7 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportBatch(models.Model):
-    """One run of the system import (registry/imports.py): who, when, which file, what came of it."""
+    """One run of the system import (registry/imports.py): who, when, which file, the outcome."""
 
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     user = models.ForeignKey(
