@@ -1,0 +1,83 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from registry.models import Unit
+from tests.factories import user_with_role
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+# where a loop is running unless told that this is a test.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-results" / "screenshots"
+PASSWORD = "pw-Secret-123"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (CI installs it: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_baseline(transactional_db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_appendix_ix", verbosity=0)
+    return {unit.code: unit for unit in Unit.objects.filter(parent__isnull=True)}
+
+
+@pytest.fixture
+def page_as(browser, live_server, browser_baseline):
+    """page_as(role, unit_code, viewport) -> a Playwright page logged in through the login form."""
+    contexts = []
+
+    def _page_as(role, unit_code=None, viewport=(1280, 900)):
+        unit = browser_baseline[unit_code] if unit_code else None
+        user = user_with_role(role, unit)  # password: PASSWORD (tests/factories.py)
+        context = browser.new_context(
+            locale="vi-VN",
+            viewport={"width": viewport[0], "height": viewport[1]},
+            accept_downloads=True,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{live_server.url}/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state()
+        return page
+
+    yield _page_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shot(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return _shot
