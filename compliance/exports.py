@@ -62,12 +62,11 @@ def csv_bytes(lines):
 
 
 def xlsx_bytes(lines, title):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
+    workbook = Workbook(write_only=True)  # streams rows: several times faster on big tables
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
     for line in lines:
         sheet.append([_cell(value) for value in line])
-    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,0 +1,95 @@
+"""Compliance pages: the national page and the largest unit's page (Thanh Hóa) at 1x and 10x,
+timed against the bare summary SQL of the same date, with their query counts and an export.
+
+Six monthly snapshots are recorded first so that forecasts have history; they are removed
+at the end, leaving the database as it was found.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from bench.common import count_queries
+from bench.registry import BARE_SUMMARY_SQL, BARE_UNITS_SQL
+from compliance.models import ComplianceSnapshot, SnapshotSource
+from compliance.trends import month_ends, record_snapshots
+from registry.models import Membership, Role, Unit
+
+LARGEST_UNIT = "P38"  # Thanh Hóa: 856 systems at 1x
+
+
+def _client(username, role, unit=None):
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    Membership.objects.get_or_create(user=user, role=role, unit=unit)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _bare_summary(as_of):
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_SUMMARY_SQL, {"d": as_of})
+            cursor.fetchall()
+            cursor.execute(BARE_UNITS_SQL)
+            cursor.fetchall()
+
+    return run
+
+
+def _get(client, url, params=None):
+    def run():
+        response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    return run
+
+
+def run(ctx):
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=180)
+    recorded = [record_snapshots(day) for day in month_ends(start, today)]
+    try:
+        _pages(ctx, today)
+    finally:
+        ComplianceSnapshot.objects.filter(source=SnapshotSource.RECORDED).delete()
+    ctx.report("snapshots recorded for the forecast", sum(recorded))
+
+
+def _pages(ctx, today):
+    national = _client("bench-pages-national", Role.NATIONAL_ADMIN)
+    unit = Unit.objects.get(code=LARGEST_UNIT)
+    viewer = _client("bench-pages-viewer", Role.VIEWER, unit)
+    bare = _bare_summary(today)
+    pages = [
+        ("national page", national, "/national/", None),
+        (
+            "national page 30/09/2024 below 50%",
+            national,
+            "/national/",
+            {"as_of": "2024-09-30", "below": "approval"},
+        ),
+        (f"unit page {unit.code}", viewer, f"/units/{unit.code}/", None),
+        (
+            f"unit page {unit.code} level 3 page 2",
+            viewer,
+            f"/units/{unit.code}/",
+            {"level": "3", "o-page": "2"},
+        ),
+        (
+            f"export xlsx {unit.code} outstanding",
+            viewer,
+            f"/units/{unit.code}/export/outstanding/xlsx/",
+            None,
+        ),
+    ]
+    for label, client, url, params in pages:
+        fetch = _get(client, url, params)
+        fetch()  # templates compiled, catalogs loaded: time the steady state
+        ctx.compare(f"{label} vs bare SQL", fetch, bare, repeat=3)
+        ctx.report(f"{label} queries", count_queries(fetch))
