@@ -52,10 +52,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A compliance beat --loglevel=info
 
-# Needs GNU gettext; the compiled catalogs are committed, so users do not.
+# Compiles every catalog (registry/, compliance/, compliance/reports/, notifications/,
+# locale/). Needs GNU gettext; the compiled .mo files are committed, so users do not.
 messages: install
-	cd registry && ../$(BIN)/django-admin makemessages -l vi
-	$(BIN)/python manage.py compilemessages
+	$(BIN)/python manage.py compilemessages --ignore .venv
 
 clean:
 	rm -rf $(VENV) .stamp-* db.sqlite3 var staticfiles

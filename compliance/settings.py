@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "compliance.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,6 +96,7 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 # App catalogs (<app>/locale) are found by Django; project-wide strings live here.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["compliance.formats"]  # dd/mm/yyyy, as Vietnamese documents write dates
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 

@@ -1,8 +1,8 @@
-import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from compliance.cli import iso_date
 from compliance.selectors import compliance_summary
 from registry.models import Unit
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "table"], default="table")
         parser.add_argument("--unit", help="unit code: that unit's figures only")
-        parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--as-of", type=iso_date, help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, format, unit, as_of, **options):
         target = None
@@ -26,13 +26,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(_table(summary))
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error
 
 
 def _rate(value):

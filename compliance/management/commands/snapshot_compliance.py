@@ -1,16 +1,8 @@
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from compliance.cli import iso_date
 from compliance.trends import month_ends, record_snapshots
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error
 
 
 class Command(BaseCommand):
@@ -20,10 +12,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--as-of", type=iso_date, help="YYYY-MM-DD (default: today)")
         parser.add_argument(
             "--monthly-since",
-            type=_date,
+            type=iso_date,
             help="YYYY-MM-DD: also snapshot each month end from then to --as-of (history "
             "computed from the systems' step dates)",
         )

@@ -1,9 +1,8 @@
-import datetime
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from compliance.cli import iso_date
 from notifications.dispatch import dispatch
 from notifications.models import Status
 from notifications.planner import plan_day
@@ -18,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--as-of", type=iso_date, help="YYYY-MM-DD (default: today)")
         parser.add_argument(
             "--dry-run", action="store_true", help="list what would be sent; send and save nothing"
         )
@@ -70,10 +69,3 @@ class Command(BaseCommand):
             f"Dry run as of {plan.as_of:%d/%m/%Y}: {len(would_send)} e-mails would be sent"
             f" ({skipped} recipients without an address); nothing was sent or saved."
         )
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error

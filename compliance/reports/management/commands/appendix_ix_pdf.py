@@ -1,10 +1,10 @@
-import datetime
 import hashlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from compliance.cli import iso_date
 from compliance.reports.generation import build
 from compliance.reports.models import ReportFormat
 from registry.models import Unit
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True, help="file to write (.pdf or .xlsx)")
         parser.add_argument("--unit", help="unit code: that unit's report instead of the national")
-        parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--as-of", type=iso_date, help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, out, unit, as_of, **options):
         path = Path(out)
@@ -33,13 +33,6 @@ class Command(BaseCommand):
         path.write_bytes(data)
         checksum = hashlib.sha256(data).hexdigest()
         self.stdout.write(f"Wrote {path} ({len(data)} bytes, sha256 {checksum})")
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error
 
 
 def _format(path):

@@ -1,0 +1,26 @@
+"""Vietnamese first whatever the browser says; English on the user's explicit choice."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import formats, translation
+
+
+def test_vietnamese_even_for_an_english_browser(client, db):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = page.content.decode()
+    assert '<html lang="vi"' in html
+    assert "Đăng nhập" in html
+
+
+def test_english_after_the_switch(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    html = client.get(reverse("login")).content.decode()
+    assert '<html lang="en"' in html
+    assert "Log in" in html
+
+
+def test_dates_are_written_and_read_day_first_in_vietnamese():
+    with translation.override("vi"):
+        assert formats.date_format(datetime.date(2024, 9, 30), "SHORT_DATE_FORMAT") == "30/09/2024"
+        assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d/%m/%Y"
