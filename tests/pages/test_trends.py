@@ -1,9 +1,12 @@
 import datetime
+import re
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from compliance.charts import trend_chart
 from compliance.models import ComplianceSnapshot, SnapshotScope, SnapshotSource
@@ -117,3 +120,16 @@ def test_month_ends():
         datetime.date(2024, 1, 31),
         datetime.date(2024, 2, 29),
     ]
+
+
+def test_chart_coordinates_are_plain_numbers_in_vietnamese(two_units):
+    """Vietnamese writes 12,5; an SVG coordinate written that way draws nothing sensible."""
+    summary = compliance_summary(datetime.date(2024, 7, 15))
+    series = load_series(datetime.date(2024, 7, 15), unit=None)[None]
+    chart = trend_chart(with_live_point(series, summary.national, datetime.date(2024, 7, 15)))
+    with translation.override("vi"):
+        svg = render_to_string("compliance/_trend_chart.html", {"chart": chart, "chart_id": "t"})
+    coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"', svg)
+    assert len(coordinates) > 20
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates
+    assert "100%" in svg
