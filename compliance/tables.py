@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from compliance.deadlines import APPROVAL, DEPLOYMENT
+from compliance.selectors import deployment_as_of, dossier_status_as_of
 
 NO_SYSTEMS = _("no systems declared")
 NO_RATE_SORT = -1  # sorts units without a rate below 0%
@@ -199,11 +200,25 @@ class OutstandingTable(tables.Table):
     def value_code(self, record):
         return record.code
 
-    def render_decision_date(self, value):
-        return date_format(value, "d/m/Y")
+    # Status columns show where each system stood on the page's date, not today.
+    def render_dossier_status(self, record):
+        return dossier_status_as_of(record, self.as_of).label
+
+    def value_dossier_status(self, record):
+        return str(self.render_dossier_status(record))
+
+    def render_deployment(self, record):
+        return deployment_as_of(record, self.as_of).label
+
+    def value_deployment(self, record):
+        return str(self.render_deployment(record))
 
     def value_decision_date(self, value):
-        return value
+        return value if value <= self.as_of else None
+
+    def render_decision_date(self, value):
+        decided = self.value_decision_date(value)
+        return date_format(decided, "d/m/Y") if decided else "—"
 
     def _missing(self, record):
         if record.decision_date is None or record.decision_date > self.as_of:

@@ -140,3 +140,19 @@ def test_outstanding_reflects_changes_after_the_date(two_units, role_user, login
     after = login(user).get(_url(province.code), {"as_of": "2024-08-01"})
     codes = [row.record.code for row in after.context["outstanding_table"].rows]
     assert late.code in codes and two_units["b"]["system"].code not in codes
+
+
+def test_outstanding_statuses_are_those_of_the_pages_date(two_units, role_user, login):
+    province = two_units["a"]["province"]
+    # Approved on 2024-04-01 (sent 2024-03-01, appraised 2024-03-20), still partial today.
+    approved = SystemFactory(owner=province, approved=True)
+    user = role_user(Role.VIEWER, province)
+    html = login(user).get(_url(province.code), {"as_of": "2024-03-10"}).content.decode()
+    row = html[html.index(approved.code) :]
+    row = row[: row.index("</tr>")]
+    assert "Đã gửi thẩm định" in row  # sent for appraisal on that date
+    assert "Đã được phê duyệt" not in row and "01/04/2024" not in row
+    html = login(user).get(_url(province.code), {"as_of": "2024-06-30"}).content.decode()
+    row = html[html.index(approved.code) :]
+    row = row[: row.index("</tr>")]
+    assert "Đã được phê duyệt" in row and "01/04/2024" in row
