@@ -1,16 +1,14 @@
 """The legal deadlines that pages and reports count down to.
 
 Deadlines are data: the notifications app keeps them as DeadlineCampaign rows
-that national administrators edit. Until that app provides the model (or in a
-deployment without it), the defaults in settings.COMPLIANCE_DEFAULT_DEADLINES
-apply. Pages, PDFs and e-mails read deadlines through `active_deadlines` only.
+that national administrators edit (Directive 09/CT-TTg's two are seeded by its
+migration). Pages and PDFs read deadlines through `active_deadlines` only.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.conf import settings
+from notifications.models import DeadlineCampaign
 
 APPROVAL = "approval"
 DEPLOYMENT = "deployment"
@@ -41,56 +39,13 @@ def active_deadlines(as_of=None):
     by callers that care; every active campaign is returned, past or future,
     because an overdue deadline is exactly what a page must show.
     """
-    model = _campaign_model()
-    deadlines = _from_campaigns(model) if model is not None else _from_settings()
-    return sorted(deadlines, key=lambda deadline: (deadline.due_date, deadline.requirement))
-
-
-def _campaign_model():
-    if not apps.is_installed("notifications"):
-        return None
-    try:
-        return apps.get_model("notifications", "DeadlineCampaign")
-    except LookupError:
-        return None
-
-
-def _from_settings():
+    campaigns = DeadlineCampaign.objects.filter(is_active=True, requirement__in=REQUIREMENTS)
     return [
         Deadline(
-            name=str(item["name"]),
-            legal_basis=str(item["legal_basis"]),
-            requirement=item["requirement"],
-            due_date=_as_date(item["due_date"]),
+            name=str(campaign.name),
+            legal_basis=str(campaign.legal_basis),
+            requirement=campaign.requirement,
+            due_date=campaign.due_date,
         )
-        for item in settings.COMPLIANCE_DEFAULT_DEADLINES
+        for campaign in campaigns.order_by("due_date", "requirement")
     ]
-
-
-def _from_campaigns(model):
-    deadlines = []
-    for campaign in model.objects.filter(is_active=True).order_by("due_date"):
-        requirement = _requirement(campaign.requirement)
-        if requirement is None:
-            continue  # annual reports and inspections are not about these rates
-        deadlines.append(
-            Deadline(
-                name=str(campaign.name),
-                legal_basis=str(campaign.legal_basis),
-                requirement=requirement,
-                due_date=_as_date(campaign.due_date),
-            )
-        )
-    return deadlines
-
-
-def _requirement(value):
-    return value if value in REQUIREMENTS else None
-
-
-def _as_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value))

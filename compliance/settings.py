@@ -167,22 +167,6 @@ CELERY_BEAT_SCHEDULE["monthly-compliance-snapshot"] = {
     "task": "compliance.record_monthly_snapshot",
     "schedule": crontab(minute=30, hour=0, day_of_month=1),
 }
-# Issue 3: deadlines used while no DeadlineCampaign model is installed (compliance/deadlines.py);
-# Directive 09/CT-TTg of 23/02/2024 (DOMAIN.md §1).
-COMPLIANCE_DEFAULT_DEADLINES = [
-    {
-        "name": _("100% of systems approved"),
-        "legal_basis": "Chỉ thị 09/CT-TTg ngày 23/02/2024",
-        "requirement": "approval",
-        "due_date": "2024-09-30",
-    },
-    {
-        "name": _("100% of systems with the protection plan fully deployed"),
-        "legal_basis": "Chỉ thị 09/CT-TTg ngày 23/02/2024",
-        "requirement": "deployment",
-        "due_date": "2024-12-31",
-    },
-]
 # Issue 5: the national Appendix IX PDF for the month just ended, on the 1st at 06:00.
 CELERY_BEAT_SCHEDULE["monthly-national-report"] = {
     "task": "reports.monthly_national_report",

@@ -2,7 +2,6 @@ import datetime
 
 from django.apps import apps
 
-from compliance import deadlines
 from compliance.deadlines import APPROVAL, DEPLOYMENT, active_deadlines
 
 
@@ -31,16 +30,3 @@ def test_seeded_campaigns_give_directive_09(db):
         (APPROVAL, datetime.date(2024, 9, 30)),
         (DEPLOYMENT, datetime.date(2024, 12, 31)),
     ]
-
-
-def test_settings_are_the_fallback_without_the_campaign_model(monkeypatch, settings):
-    monkeypatch.setattr(deadlines, "_campaign_model", lambda: None)
-    settings.COMPLIANCE_DEFAULT_DEADLINES = [
-        {"name": "X", "legal_basis": "Y", "requirement": "deployment", "due_date": "2025-01-31"}
-    ]
-    (found,) = active_deadlines()
-    assert (found.name, found.requirement, found.due_date) == (
-        "X",
-        DEPLOYMENT,
-        datetime.date(2025, 1, 31),
-    )
