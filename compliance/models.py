@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from compliance.rates import percent
+from compliance.rates import RecordedRates
 
 
 class SnapshotScope(models.TextChoices):
@@ -25,7 +25,7 @@ class SnapshotSource(models.TextChoices):
     RECORDED = "recorded", _("Recorded by the tracker")
 
 
-class ComplianceSnapshot(models.Model):
+class ComplianceSnapshot(RecordedRates, models.Model):
     as_of = models.DateField(_("as of"), db_index=True)
     scope = models.CharField(_("scope"), max_length=16, choices=SnapshotScope.choices)
     unit = models.ForeignKey(
@@ -75,11 +75,3 @@ class ComplianceSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.as_of} {self.unit or self.get_scope_display()}"
-
-    @property
-    def approval_rate(self):
-        return None if self.approved is None else percent(self.approved, self.total)
-
-    @property
-    def deployment_rate(self):
-        return None if self.fully_deployed is None else percent(self.fully_deployed, self.total)

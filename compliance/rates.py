@@ -21,3 +21,18 @@ def percent(part, whole, places=1):
 def is_below_threshold(part, whole, threshold=BELOW_THRESHOLD_PERCENT):
     """True when part/whole < threshold%, and for a unit with nothing declared."""
     return not whole or part * 100 < threshold * whole
+
+
+class RecordedRates:
+    """Rates of recorded figures (snapshots, trend points), where a count may be unknown.
+
+    The published series has no deployment figure before 06/2024: None, not 0%.
+    """
+
+    @property
+    def approval_rate(self):
+        return None if self.approved is None else percent(self.approved, self.total)
+
+    @property
+    def deployment_rate(self):
+        return None if self.fully_deployed is None else percent(self.fully_deployed, self.total)

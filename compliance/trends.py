@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from compliance.models import ComplianceSnapshot, SnapshotScope, SnapshotSource
-from compliance.rates import percent
+from compliance.rates import RecordedRates
 from compliance.selectors import LEVELS, compliance_summary
 
 PUBLISHED_HISTORY_CSV = Path(__file__).resolve().parent / "data" / "national_progress.csv"
@@ -106,21 +106,13 @@ def record_snapshots(as_of):
 
 
 @dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(RecordedRates):
     as_of: datetime.date
     total: int
     approved: int | None
     fully_deployed: int | None
     source: str
     live: bool = False
-
-    @property
-    def approval_rate(self):
-        return None if self.approved is None else percent(self.approved, self.total)
-
-    @property
-    def deployment_rate(self):
-        return None if self.fully_deployed is None else percent(self.fully_deployed, self.total)
 
 
 def _point(snapshot):
