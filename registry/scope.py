@@ -26,6 +26,8 @@ def is_national_admin(user):
 
 def _memberships(user):
     """{role: [unit paths]} for the user, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return {}  # the admin asks about anonymous users too, e.g. on its login page
     cached = getattr(user, "_scope_memberships", None)
     if cached is None:
         cached = {}

@@ -8,4 +8,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for username, password, role, unit in create_demo_users():
-            self.stdout.write(f"  {role:<28} {unit:<24} login: {username}  password: {password}")
+            self.stdout.write(f"  login: {username:<9} password: {password}   ({role}, {unit})")
