@@ -18,6 +18,9 @@ from registry.models import ImportBatch, InformationSystem, Membership, Unit
 from registry.names import fold_ascii
 
 
+admin.site.site_header = admin.site.site_title = _("Security level compliance")
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """Object URLs outside the user's queryset are 404, never a redirect that confirms the id."""
 

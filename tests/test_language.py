@@ -33,3 +33,11 @@ def test_table_pagination_is_translated():
             "trang trước",
             "trang sau",
         )
+
+
+def test_admin_speaks_vietnamese(client, national_admin):
+    client.force_login(national_admin)
+    html = client.get("/admin/registry/informationsystem/").content.decode()
+    assert "Theo dõi bảo đảm an toàn HTTT theo cấp độ" in html  # our header, not Django's
+    assert "Hiện số lượng" in html  # the filter facets toggle
+    assert "Trạng thái hồ sơ" in html or "trạng thái hồ sơ" in html.lower()
