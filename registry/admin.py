@@ -17,7 +17,6 @@ from registry.import_admin import ImportBatchAdmin, import_export_urls
 from registry.models import ImportBatch, InformationSystem, Membership, Unit
 from registry.names import fold_ascii
 
-
 admin.site.site_header = admin.site.site_title = _("Security level compliance")
 
 
