@@ -5,12 +5,18 @@ Rules about what a system may look like and how it may change live in
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registry import transitions
+from registry.choices import Authority, Deployment, DossierStatus, Lifecycle
 from registry.names import fold_ascii
+from registry.text import clean_text_fields
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -27,6 +33,25 @@ class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Province / centrally-run city")
     DEPARTMENT = "department", _("Department")
     DISTRICT = "district", _("District")
+
+
+def _normalized_texts(instance):
+    """Every text field cleaned and the code in its one spelling; ValidationError by field.
+
+    Called by save() as well as clean(), so that no write path through the model stores a
+    control character or a look-alike code (the database refuses bad codes on its own too)."""
+    clean_text_fields(instance)
+    instance.code = transitions.normalize_code(instance.code)
+    try:
+        transitions.validate_code(instance.code)
+    except ValidationError as error:
+        raise ValidationError({"code": error.error_list}) from None
+
+
+def code_constraint(name):
+    return models.CheckConstraint(
+        condition=models.Q(code__regex=transitions.CODE_PATTERN), name=name
+    )
 
 
 class Unit(models.Model):
@@ -76,34 +101,60 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["group", "sort_order", "name"]
+        constraints = [code_constraint("unit_code_charset")]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
+        _normalized_texts(self)
         self.name_ascii = fold_ascii(self.name)
-        if self.parent_id:
-            self.group = self.parent.group
-        super().save(*args, **kwargs)
-        self._refresh_tree_fields()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._refresh_tree_fields()
+
+    def clean(self):
+        _normalized_texts(self)
+        if self.pk and self.parent_id:
+            stored = dict(
+                Unit.objects.filter(pk__in=[self.pk, self.parent_id]).values_list("pk", "path")
+            )
+            transitions.validate_unit_parent(stored.get(self.pk), stored.get(self.parent_id))
 
     @property
     def is_reporting_unit(self):
         return self.parent_id is None
 
     def _refresh_tree_fields(self):
-        parent_path = self.parent.path if self.parent_id else "/"
+        """Path, reporting unit and group of this unit and its whole subtree, in one UPDATE.
+
+        Read from the locked rows, not from this instance, which may carry stale values (a
+        past version, a form); a move under its own subtree is refused."""
+        locked = Unit.objects.select_for_update().filter(pk__in=[self.pk, self.parent_id])
+        stored = {
+            row[0]: row[1:]
+            for row in locked.values_list("pk", "path", "reporting_unit_id", "group")
+        }
+        old_path = stored[self.pk][0]
+        if self.parent_id:
+            parent_path, reporting_unit_id, group = stored[self.parent_id]
+            transitions.validate_unit_parent(old_path, parent_path)
+        else:
+            parent_path, reporting_unit_id, group = "/", self.pk, self.group
         path = f"{parent_path}{self.pk}/"
-        reporting_unit_id = self.parent.reporting_unit_id if self.parent_id else self.pk
-        if (path, reporting_unit_id) == (self.path, self.reporting_unit_id):
-            return
-        old_path = self.path
-        Unit.objects.filter(pk=self.pk).update(path=path, reporting_unit_id=reporting_unit_id)
-        self.path, self.reporting_unit_id = path, reporting_unit_id
-        if old_path:
-            # A unit moved: carry its subtree along.
-            for child in Unit.objects.filter(parent=self):
-                child._refresh_tree_fields()
+        subtree = (
+            Unit.objects.filter(path__startswith=old_path)
+            if old_path
+            else Unit.objects.filter(pk=self.pk)
+        )
+        subtree.update(
+            path=Concat(
+                Value(path), Substr("path", len(old_path) + 1), output_field=models.CharField()
+            ),
+            reporting_unit_id=reporting_unit_id,
+            group=group,
+        )
+        self.path, self.reporting_unit_id, self.group = path, reporting_unit_id, group
 
 
 class SystemType(models.TextChoices):
@@ -113,33 +164,6 @@ class SystemType(models.TextChoices):
     INFRASTRUCTURE = "infrastructure", _("Infrastructure")
     INDUSTRIAL_CONTROL = "industrial_control", _("Industrial control")
     OTHER = "other", _("Other")
-
-
-class Lifecycle(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_DEVELOPMENT = "in_development", _("In development")
-    OPERATING = "operating", _("Operating")
-    RETIRED = "retired", _("Retired")
-
-
-class DossierStatus(models.TextChoices):
-    DRAFTING = "drafting", _("Drafting")
-    SUBMITTED = "submitted", _("Sent for appraisal")
-    APPRAISED = "appraised", _("Appraised")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned for revision")
-
-
-class Deployment(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    PARTIAL = "partial", _("Partial")
-    FULL = "full", _("Full")
-
-
-class Authority(models.TextChoices):
-    SPECIALISED_UNIT = "specialised_unit", _("Specialised security unit")
-    SYSTEM_OWNER = "system_owner", _("System owner")
-    NATIONAL_AUTHORITY = "national_authority", _("National authority")
 
 
 class ImportedHistory(models.Model):
@@ -243,12 +267,14 @@ class InformationSystem(models.Model):
                 | models.Q(approved_level__gte=1, approved_level__lte=5),
                 name="approved_level_1_to_5",
             ),
+            code_constraint("system_code_charset"),
         ]
 
     def __str__(self):
         return f"{self.code} — {self.name}"
 
     def save(self, *args, **kwargs):
+        _normalized_texts(self)
         self.name_ascii = fold_ascii(self.name)
         super().save(*args, **kwargs)
 
@@ -258,12 +284,11 @@ class InformationSystem(models.Model):
         return self.approved_level or self.proposed_level
 
     def clean(self):
-        from registry.transitions import validate_system
-
+        _normalized_texts(self)
         previous = None
         if self.pk:
             previous = InformationSystem.objects.filter(pk=self.pk).first()
-        validate_system(self, previous)
+        transitions.validate_system(self, previous)
 
 
 class Role(models.TextChoices):

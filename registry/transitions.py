@@ -5,11 +5,26 @@ import, the API, the tests. Errors come back as a ValidationError keyed by
 field, in the active language, and the caller saves nothing.
 """
 
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.models import Authority, Deployment, DossierStatus, Lifecycle
+from registry.choices import Authority, Deployment, DossierStatus, Lifecycle
+from registry.text import clean_text
+
+# System and unit codes: upper-case ASCII letters, digits and . _ -, starting and ending with
+# a letter or digit ("P38-IT-00042", "B05.CA_1"). Codes end up in e-mail headers, file names,
+# URLs and other agencies' spreadsheets, where anything wider breaks or deceives. The database
+# holds the same pattern as a check constraint, so no write path can store anything else.
+CODE_PATTERN = r"^[A-Z0-9]([A-Z0-9._-]*[A-Z0-9])?$"
+CODE_CHARACTERS = "A-Z 0-9 . _ -"
+# Dashes a word processor or a spreadsheet puts where a person typed "-".
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
+)
 
 # Decree 85/2016 Art. 12-13 and DOMAIN.md §4: who appraises and who approves.
 APPRAISER_BY_LEVEL = {
@@ -60,6 +75,40 @@ STATUSES_AFTER_SUBMISSION = {
     DossierStatus.APPROVED,
     DossierStatus.RETURNED,
 }
+
+
+def normalize_code(value):
+    """The one spelling of a code: 'p38‐it-00001 ' and 'P38-IT-00001' are the same system.
+
+    Full-width letters and Unicode dashes fold to ASCII, case to upper; a control or
+    invisible character is refused (registry/text.py), never dropped."""
+    text = unicodedata.normalize("NFKC", clean_text(value or ""))
+    return text.translate(_DASHES).upper()
+
+
+def validate_code(code):
+    """ValidationError unless `code` (already normalised) is made of the allowed characters."""
+    if not re.fullmatch(CODE_PATTERN, code):
+        raise ValidationError(
+            _(
+                "A code may only contain the characters %(allowed)s, and starts and ends with a "
+                "letter or digit."
+            )
+            % {"allowed": CODE_CHARACTERS},
+            code="invalid_code",
+        )
+
+
+def validate_unit_parent(unit_path, parent_path):
+    """ValidationError if the unit stored at `unit_path` would sit under itself.
+
+    Paths are read from the database by the caller: an in-memory unit may carry a stale one
+    (a past version, a form), and a cycle would make every path endless."""
+    if unit_path and parent_path and parent_path.startswith(unit_path):
+        raise ValidationError(
+            {"parent": _("A unit cannot be placed under itself or one of its subordinate units.")},
+            code="unit_cycle",
+        )
 
 
 def validate_system(system, previous=None, today=None):
