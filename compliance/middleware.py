@@ -1,4 +1,7 @@
+from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
+
+from registry.text import describe, forbidden_character
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -12,3 +15,33 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
+
+
+class RefuseControlCharactersMiddleware:
+    """A control or invisible character in the URL, the query or a form is a 400, up front.
+
+    One check for every view, before any of them can hand such a value to the database
+    (PostgreSQL cannot store a NUL and answers with an error) or to an e-mail header. Form
+    values may hold line breaks and tabs (text areas); one-line fields are checked again by
+    the model (registry/text.py). Uploaded files are the import's business.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        checks = [(request.path, False)]
+        checks += [(text, False) for text in _keys_and_values(request.GET)]
+        if request.method == "POST":
+            checks += [(text, True) for text in _keys_and_values(request.POST)]
+        for text, multiline in checks:
+            char = forbidden_character(text, multiline=multiline)
+            if char is not None:
+                raise BadRequest(f"Forbidden character {describe(char)} in the request")
+        return self.get_response(request)
+
+
+def _keys_and_values(query):
+    for key, values in query.lists():
+        yield key
+        yield from values

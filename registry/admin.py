@@ -3,16 +3,18 @@
 Permissions come from memberships (registry/scope.py), not from Django's
 per-model permissions: an officer edits the systems of their unit subtree,
 viewers and managers read them, national administrators see everything. An
-object outside the user's scope answers 404 on every URL.
+object outside the user's scope answers 404 on every URL: the site guards every
+object URL through each admin's get_queryset (registry/admin_site.py).
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import scope
+from registry.admin_site import ScopedAdminMixin
 from registry.import_admin import ImportBatchAdmin, import_export_urls
 from registry.models import ImportBatch, InformationSystem, Membership, Unit
 from registry.names import fold_ascii
@@ -20,17 +22,19 @@ from registry.names import fold_ascii
 admin.site.site_header = admin.site.site_title = _("Security level compliance")
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
-    """Object URLs outside the user's queryset are 404, never a redirect that confirms the id."""
+class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """History is read in scope; a past version is shown, never saved back.
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
+    simple-history's past-version page is a full change form whose POST writes the old
+    values back, past the transition rules' view of who moved what: reverting is off."""
 
-    def history_view(self, request, object_id, extra_context=None):
-        # simple-history falls back to the history rows of an object the queryset hides.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
     def has_delete_permission(self, request, obj=None):
         # Reports depend on these rows: retire or deactivate instead.
@@ -38,6 +42,14 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def get_actions(self, request):
         return {}
+
+
+def _as_int(value):
+    """A filter value from the URL as an int, or None: "abc" filters nothing, never a 500."""
+    try:
+        return int(value) if value and len(value) < 12 else None
+    except ValueError:
+        return None
 
 
 class VisibleUnitFilter(admin.SimpleListFilter):
@@ -53,7 +65,7 @@ class VisibleUnitFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        unit = Unit.objects.filter(pk=self.value()).only("path").first()
+        unit = scope.visible_units(request.user).filter(pk=_as_int(self.value())).first()
         if unit is None:
             return queryset.none()
         return queryset.filter(owner__path__startswith=unit.path)
@@ -67,9 +79,9 @@ class LevelFilter(admin.SimpleListFilter):
         return [(str(level), str(level)) for level in range(1, 6)]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        level = _as_int(self.value())
+        if level is None:
             return queryset
-        level = int(self.value())
         return queryset.filter(
             Q(approved_level=level) | Q(approved_level__isnull=True, proposed_level=level)
         )

@@ -8,6 +8,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -89,18 +90,47 @@ def can_read_registry(user):
     return is_national_admin(user) or bool(_paths(user, READ_ROLES))
 
 
+def load(rows, pk, *, may_change=None):
+    """The one way to an object by its id: the row of `rows` (a scoped queryset) with this pk.
+
+    A malformed id ("abc", "%00", a 10,000-digit number), a missing row and a row outside
+    `rows` give the same 404, so an id reveals nothing. With `may_change` (a write), an
+    object the user may read but not change is a 403."""
+    try:
+        pk = rows.model._meta.pk.to_python(pk)
+        obj = rows.filter(pk=pk).first()
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        obj = None
+    if obj is None:
+        raise Http404
+    if may_change is not None and not may_change(obj):
+        raise PermissionDenied
+    return obj
+
+
+def get_system_for_user(user, pk, *, write=False):
+    rows = visible_systems(user).select_related("owner")
+    return load(rows, pk, may_change=_editable_system(user) if write else None)
+
+
+def _editable_system(user):
+    return lambda system: editable_systems(user).filter(pk=system.pk).exists()
+
+
+def get_unit_for_user(user, pk, *, write=False):
+    """A unit by id; changing one (renaming, moving, deactivating) is for national admins."""
+    return load(visible_units(user), pk, may_change=_national(user) if write else None)
+
+
+def _national(user):
+    return lambda obj: is_national_admin(user)
+
+
 def get_visible_unit_or_404(user, **lookup):
     unit = visible_units(user).filter(**lookup).first()
     if unit is None:
         raise Http404
     return unit
-
-
-def get_visible_system_or_404(user, **lookup):
-    system = visible_systems(user).filter(**lookup).first()
-    if system is None:
-        raise Http404
-    return system
 
 
 def officers_in_scope(user):
