@@ -191,3 +191,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# Issue 10: an .xlsx is a zip archive; before it is parsed its parts are checked against these
+# (registry/xlsx_reader.py). A 20,000-row inventory unpacks to about 30 MB in a few dozen parts
+# compressed 5-20 times; zip bombs declare gigabytes or ratios in the hundreds.
+IMPORT_XLSX_MAX_ENTRIES = env.int("IMPORT_XLSX_MAX_ENTRIES", default=500)
+IMPORT_XLSX_MAX_ENTRY_BYTES = env.int("IMPORT_XLSX_MAX_ENTRY_BYTES", default=64 * 1024 * 1024)
+IMPORT_XLSX_MAX_TOTAL_BYTES = env.int("IMPORT_XLSX_MAX_TOTAL_BYTES", default=128 * 1024 * 1024)
+IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=100)
+# Stored files of dry runs and refused imports are deleted after this many days (the daily
+# registry.purge_import_files task); the files of applied imports are kept.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["purge-import-files"] = {
+    "task": "registry.purge_import_files",
+    "schedule": crontab(minute=15, hour=2),
+}
+# An upload larger than the import limit is refused before its body is read
+# (registry/uploads.py); the reverse proxy should refuse it earlier still (docs/import.md).
+FILE_UPLOAD_HANDLERS = [
+    "registry.uploads.ImportSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

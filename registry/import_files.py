@@ -1,9 +1,16 @@
 """Reading the spreadsheets people have: CSV (UTF-8, with or without BOM, comma, semicolon or
-tab) and Excel .xlsx (first sheet or a named one), headers in any order, possibly under a title.
+tab) and Excel .xlsx (first sheet or a named one), headers in any order, possibly under a title
+or on two rows under merged group cells.
 
-A file that cannot be read raises FileError with a message for the user; a cell that holds a
-formula becomes a row error. The rows come out as {field: raw value} with their spreadsheet
-row numbers, for registry/imports.py to interpret.
+A file that cannot be read raises FileError with a message for the user; a cell that cannot be
+trusted (a formula, a control character, a line break, a row whose cells do not line up with the
+header) becomes a row error, so data is never shifted or dropped silently. Totals and signature
+rows are skipped with a note. The rows come out as {field: raw value} with their spreadsheet row
+numbers, for registry/imports.py to interpret.
+
+An .xlsx file is a zip archive: its declared sizes are checked before anything is unpacked and
+the sheet is read as a stream that stops at the row limit (registry/xlsx_reader.py), so a hostile
+file is refused within a small, fixed amount of memory.
 """
 
 import codecs
@@ -11,32 +18,43 @@ import csv
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from registry.import_columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, column_for_header, is_empty
+from registry.import_columns import (
+    COLUMNS_BY_FIELD,
+    REQUIRED_FIELDS,
+    column_for_header,
+    is_empty,
+    text_key,
+)
 from registry.spreadsheets import FORMULA_PREFIXES
+from registry.text import clean_text
+from registry.xlsx_reader import FORMULA, XLSX_MAGIC, FileError, too_many_rows, xlsx_rows
 
-XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_ROWS = 20  # a title block above the header is common in unit files
 NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
 CHUNK = 1024 * 1024
+# The first cell of a totals row, compared by text_key ("Tổng cộng", "TỔNG SỐ", "Cộng:").
+TOTALS_WORDS = {"tong", "tong cong", "cong", "tong so", "total", "totals", "grand total", "sum"}
+# The words that open a signature block under the table; only rows without a system code.
+SIGNATURE = re.compile(
+    r"^(nguoi lap|thu truong|ky ten|ky ghi ro|xac nhan|lanh dao|giam doc|chu tich|noi nhan"
+    r"|prepared by|approved by|signature)\b|\bngay \w* thang \w* nam\b"
+)
 
-
-class FileError(Exception):
-    """The file as a whole cannot be imported; nothing is written."""
+__all__ = ["FileError", "OversizeError", "Table", "Upload", "read_table", "receive"]
 
 
 @dataclass
 class CellProblem:
     row: int
-    field: str
+    field: str  # an import field, or "" for the row as a whole
     message: str
 
 
@@ -47,6 +65,7 @@ class Table:
     rows: list  # [(row number, {field: raw value})]
     ignored_headers: list = field(default_factory=list)
     problems: list = field(default_factory=list)  # [CellProblem]
+    notes: list = field(default_factory=list)  # what was skipped, for the report
 
 
 @dataclass
@@ -83,21 +102,27 @@ def receive(handle, name, max_bytes=None):
 class OversizeError(FileError):
     def __init__(self, upload, max_bytes):
         self.upload = upload
-        super().__init__(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": _megabytes(upload.size), "limit": _megabytes(max_bytes)}
-        )
+        super().__init__(oversize_message(upload.size, max_bytes))
 
 
-def _megabytes(size):
+def oversize_message(size, max_bytes):
+    return _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+        "size": megabytes(size),
+        "limit": megabytes(max_bytes),
+    }
+
+
+def megabytes(size):
     return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
 
 
 def read_table(data, sheet="", required=REQUIRED_FIELDS, max_rows=None):
     """The header and rows of a CSV or XLSX file given as bytes."""
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
+    if not data:
+        raise FileError(_("The file is empty (0 bytes)."))
     if data.startswith(XLSX_MAGIC):
-        fmt, raw_rows = "xlsx", _xlsx_rows(data, sheet)
+        fmt, raw_rows = "xlsx", xlsx_rows(data, sheet, max_rows)
     elif data.startswith(OLE2_MAGIC):
         raise FileError(
             _("This is an old Excel .xls file: save it as Excel Workbook (.xlsx) or CSV UTF-8.")
@@ -108,10 +133,12 @@ def read_table(data, sheet="", required=REQUIRED_FIELDS, max_rows=None):
 
 
 def _csv_rows(data):
+    """(row number, cells) of each record; a record's number is its spreadsheet row."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode Text": UTF-16 with a BOM, tab separated.
         data = data.decode("utf-16", errors="replace").encode("utf-8")
     if b"\x00" in data[:8192]:
+        # Binary files have NULs early; a NUL further on is refused in its cell (clean_text).
         raise FileError(_("This is not a spreadsheet: upload a CSV or Excel .xlsx file."))
     try:
         text = data.decode("utf-8-sig")
@@ -125,11 +152,15 @@ def _csv_rows(data):
     delimiter = _guess_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        yield from reader
-    except csv.Error as error:
+        yield from enumerate(reader, start=1)
+    except csv.Error:
+        # In practice a quote that is never closed: the cell grew past the csv module's limit.
         raise FileError(
-            _("The CSV file is malformed near line %(line)s: %(error)s")
-            % {"line": reader.line_num, "error": error}
+            _(
+                "The CSV file cannot be read after line %(line)s: a quote (\") is probably "
+                "never closed. Correct the file and import it again."
+            )
+            % {"line": reader.line_num}
         ) from None
 
 
@@ -148,119 +179,84 @@ def _guess_delimiter(text):
     return best
 
 
-def _xlsx_rows(data, sheet):
-    """Rows of the sheet: read fast by calamine, or by openpyxl when a cell holds a formula
-    (calamine gives only the values, openpyxl says which cells are formulas)."""
-    if _has_formulas(data):
-        return _openpyxl_rows(data, sheet)
-    return _calamine_rows(data, sheet)
-
-
-NOT_A_WORKBOOK = _lazy(
-    "This is not an Excel workbook that can be read: upload a .xlsx or CSV file."
-)
-FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _has_formulas(data):
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-            if "xl/workbook.xml" not in archive.namelist():
-                raise FileError(str(NOT_A_WORKBOOK))
-            return any(FORMULA_TAG.search(archive.read(name)) for name in sheets)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise FileError(str(NOT_A_WORKBOOK)) from None
-
-
-def _calamine_rows(data, sheet):
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        _check_sheet(workbook.sheet_names, sheet)
-        worksheet = workbook.get_sheet_by_name(sheet or workbook.sheet_names[0])
-        # From A1, empty leading rows included: the row numbers are the spreadsheet's.
-        for row in worksheet.to_python(skip_empty_area=False):
-            yield [None if value == "" else value for value in row]
-    except CalamineError:
-        raise FileError(str(NOT_A_WORKBOOK)) from None
-
-
-def _openpyxl_rows(data, sheet):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise FileError(str(NOT_A_WORKBOOK)) from None
-    try:
-        _check_sheet(workbook.sheetnames, sheet)
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        for cells in worksheet.iter_rows():
-            yield [FORMULA if cell.data_type == "f" else cell.value for cell in cells]
-    finally:
-        workbook.close()
-
-
-def _check_sheet(names, sheet):
-    if sheet and sheet not in names:
-        raise FileError(
-            _("The workbook has no sheet “%(sheet)s”; its sheets are: %(sheets)s.")
-            % {"sheet": sheet, "sheets": ", ".join(names)}
-        )
-
-
-class _Formula:
-    """Marks an Excel cell that holds a formula."""
-
-
-FORMULA = _Formula()
-
-
 def _known_headers(row):
     return sum(1 for cell in row if column_for_header(cell) is not None)
 
 
 def _table(fmt, raw_rows, required, max_rows):
     rows = iter(raw_rows)
-    header_number, columns = _find_header(rows)
-    headers = {column.field: header for column, header in columns.values() if column}
+    header_number, header, pending = _find_header(rows)
+    columns = _map_header(header)
+    headers = {column.field: name for column, name in columns.values() if column}
     missing = [COLUMNS_BY_FIELD[f].header for f in required if f not in headers]
     if missing:
         raise FileError(
             _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
         )
     table = Table(fmt, headers, [], ignored_headers=list(_ignored(columns)))
-    for number, raw in enumerate(rows, start=header_number + 1):
+    width = _width(header)
+    for number, raw in _chain(pending, rows):
+        if _skipped(number, raw, columns, table):
+            continue
         values = {}
         for index, (column, _header) in columns.items():
             if column is not None and index < len(raw):
                 values[column.field] = _cell(raw[index], number, column.field, table)
-        if all(is_empty(value) for value in values.values()):
+        if all(is_empty(value) for value in values.values()) and _width(raw) <= width:
             continue
+        _check_width(number, raw, width, fmt, table)
         if len(table.rows) == max_rows:
-            raise FileError(
-                _("The file has more than %(limit)s rows; split it into smaller files.")
-                % {"limit": max_rows}
-            )
+            raise too_many_rows(max_rows)
         table.rows.append((number, values))
+    if not table.rows:
+        raise FileError(_("The file has no data rows."))
     return table
 
 
+def _chain(pending, rows):
+    if pending is not None:
+        yield pending
+    yield from rows
+
+
 def _find_header(rows):
-    """(row number, {cell index: (column or None, header)}) of the first row that names columns."""
-    for number, raw in enumerate(rows, start=1):
+    """(row number, header cells, the row after the header or None).
+
+    The header is the first row that names two known columns. When the next row holds more
+    headers under the first row's group cells (a two-row header with merged cells), the two
+    rows are read as one: each column takes the lower cell when there is one.
+    """
+    for number, raw in rows:
         if number > HEADER_SEARCH_ROWS:
             break
         if _known_headers(raw) >= 2:
-            return number, _map_header(raw)
+            following = next(rows, None)
+            if following is not None and _is_sub_header(raw, following[1]):
+                return following[0], _merge_headers(raw, following[1]), None
+            return number, raw, following
     names = ", ".join(COLUMNS_BY_FIELD[f].header for f in REQUIRED_FIELDS)
     raise FileError(
         _("No header row found in the first %(count)s rows; the file needs the columns: %(names)s.")
         % {"count": HEADER_SEARCH_ROWS, "names": names}
     )
+
+
+def _is_sub_header(header, raw):
+    """A row that names columns, and is empty under every column the header row already names
+    (a data row always has its code there)."""
+    if _known_headers(raw) == 0:
+        return False
+    for index, cell in enumerate(raw):
+        above = header[index] if index < len(header) else None
+        if not is_empty(cell) and column_for_header(above) is not None:
+            return False
+    return True
+
+
+def _merge_headers(top, bottom):
+    size = max(len(top), len(bottom))
+    top, bottom = list(top) + [None] * (size - len(top)), list(bottom) + [None] * (size - len(bottom))
+    return [low if not is_empty(low) else high for high, low in zip(top, bottom, strict=True)]
 
 
 def _map_header(raw):
@@ -285,23 +281,91 @@ def _ignored(columns):
     return (header for column, header in columns.values() if column is None)
 
 
+def _width(raw):
+    """The number of cells up to the last non-empty one."""
+    for index in range(len(raw) - 1, -1, -1):
+        if not is_empty(raw[index]):
+            return index + 1
+    return 0
+
+
+def _check_width(number, raw, width, fmt, table):
+    """A row with a value beyond the header, or (in CSV) fewer cells than the header, has its
+    cells shifted: a separator or a quote is missing or extra."""
+    if _width(raw) > width:
+        message = _(
+            "This row has a value in column %(column)s, which has no header: a separator or a "
+            "quote is probably missing or extra, so the values may be shifted."
+        ) % {"column": _width(raw)}
+    elif fmt == "csv" and len(raw) < width:
+        message = _(
+            "This row has %(cells)s cells but the header has %(header)s: a separator or a quote "
+            "is probably missing or extra, so the values may be shifted."
+        ) % {"cells": len(raw), "header": width}
+    else:
+        return
+    table.problems.append(CellProblem(number, "", message))
+
+
+def _skipped(number, raw, columns, table):
+    """Totals and signature rows: skipped, with a note in the report."""
+    cells = [str(cell).strip() for cell in raw if not is_empty(cell)]
+    if not cells:
+        return False
+    first = cells[0]
+    code_index = next((i for i, (c, _h) in columns.items() if c and c.field == "code"), None)
+    code = raw[code_index] if code_index is not None and code_index < len(raw) else None
+    totals = text_key(first.rstrip(":")) in TOTALS_WORDS and not _could_be_code(first, code)
+    signature = is_empty(code) and any(SIGNATURE.search(text_key(cell)) for cell in cells)
+    if not (totals or signature):
+        return False
+    table.notes.append(
+        _("Row %(row)s (“%(text)s”) is a totals or signature row: it was skipped.")
+        % {"row": number, "text": first[:60]}
+    )
+    return True
+
+
+def _could_be_code(first, code):
+    """'TOTAL' in the code column may be a real system code; 'Tổng cộng' never is."""
+    return first == str(code).strip() and first.isascii() and " " not in first
+
+
 def _cell(value, number, field_name, table):
-    """The cell's value; formulas become a problem of the row."""
+    """The cell's value, clean; formulas, line breaks and invisible characters become a
+    problem of the row."""
     if value is FORMULA or _looks_like_formula(value):
-        table.problems.append(
-            CellProblem(
-                number,
-                field_name,
-                _("Formulas are not accepted; type the value (start with ' to keep the text)."),
-            )
+        return _problem(
+            table,
+            number,
+            field_name,
+            _("Formulas are not accepted; type the value (start with ' to keep the text)."),
         )
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        # Undo the apostrophe the export puts before formula-like text (registry.spreadsheets).
-        if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-            return value[1:]
+    if not isinstance(value, str):
+        return value
+    if "\n" in value or "\r" in value:
+        return _problem(
+            table,
+            number,
+            field_name,
+            _(
+                "This cell runs over several lines (a line break, or a quote that is never "
+                "closed); write the value on one line."
+            ),
+        )
+    try:
+        value = clean_text(value)
+    except ValidationError as error:
+        return _problem(table, number, field_name, " ".join(error.messages))
+    # Undo the apostrophe the export puts before formula-like text (registry.spreadsheets).
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
     return value
+
+
+def _problem(table, number, field_name, message):
+    table.problems.append(CellProblem(number, field_name, message))
+    return None
 
 
 def _looks_like_formula(value):

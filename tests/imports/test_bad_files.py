@@ -179,6 +179,6 @@ def test_more_rows_than_the_limit(importer, settings):
     assert run_import(basic_csv(*rows[:3]), None, today=TODAY).ok
 
 
-def test_an_empty_row_only_file_is_not_an_error_but_writes_nothing(two_units, national_admin):
-    report = run_import(basic_csv(), national_admin, today=TODAY)
-    assert report.ok and report.total_rows == 0
+def test_a_header_only_file_is_refused(importer):
+    assert importer(basic_csv()).file_error == "The file has no data rows."
+    assert importer(basic_csv(["", "", "", "", ""])).file_error == "The file has no data rows."

@@ -1,0 +1,328 @@
+"""Rows of an .xlsx sheet, read as a stream within a fixed amount of memory.
+
+An .xlsx file is a zip archive of XML parts. A hostile one can declare gigabytes behind a few
+kilobytes (a zip bomb), lie about its sizes, nest entity definitions, or hold millions of rows,
+merged ranges or shared strings. Before anything is parsed, `check_container` compares the
+archive's declared sizes with the IMPORT_XLSX_* settings and unpacks every part once as a stream
+(Python's zipfile stops at the declared size and checks the CRC, so a lie is an error, never a
+flood), refusing DTDs. The sheet is then parsed element by element, each one dropped as soon as
+it is read, and the reading stops at the row limit. Any malformed XML is a FileError with the
+same message, never a traceback.
+"""
+
+import datetime
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from posixpath import join, normpath
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+XLSX_MAGIC = b"PK\x03\x04"
+READ_CHUNK = 64 * 1024
+MAX_COLUMNS = 1024  # far beyond any inventory; a cell past it is a damaged or hostile sheet
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+# Errors a damaged or hostile archive or XML part raises while it is read.
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ET.ParseError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OverflowError,
+    NotImplementedError,  # a compression method zipfile does not know
+    RuntimeError,  # an encrypted entry
+    TypeError,  # a shared string cell without its index
+)
+
+
+class FileError(Exception):
+    """The file as a whole cannot be imported; nothing is written."""
+
+
+class _Formula:
+    """Marks an Excel cell that holds a formula."""
+
+
+FORMULA = _Formula()
+
+
+def too_many_rows(max_rows):
+    return FileError(
+        _("The file has more than %(limit)s rows; split it into smaller files.")
+        % {"limit": max_rows}
+    )
+
+
+def not_a_workbook():
+    return FileError(
+        _(
+            "This is not an Excel workbook that can be read (it is damaged or its XML is "
+            "malformed): open it in Excel and save it again as .xlsx, or upload a CSV file."
+        )
+    )
+
+
+def xlsx_rows(data, sheet, max_rows):
+    """(row number, [cell values]) of the sheet's rows that have cells; FileError otherwise."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except UNREADABLE:
+        raise not_a_workbook() from None
+    with archive:
+        check_container(archive)
+        try:
+            book = _Book(archive, max_rows)
+            part = book.sheet_part(sheet)
+            yield from _rows(archive, part, book, max_rows)
+        except UNREADABLE:
+            raise not_a_workbook() from None
+
+
+def check_container(archive):
+    """Refuse an archive whose parts are too many, too big or too compressed; then unpack each
+    part once as a stream to prove its declared size and refuse DTDs (entity expansion)."""
+    infos = archive.infolist()
+    if len(infos) > settings.IMPORT_XLSX_MAX_ENTRIES:
+        raise _overloaded()
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > settings.IMPORT_XLSX_MAX_ENTRY_BYTES or (
+            info.file_size > READ_CHUNK and ratio > settings.IMPORT_XLSX_MAX_RATIO
+        ):
+            raise _overloaded()
+    if total > settings.IMPORT_XLSX_MAX_TOTAL_BYTES:
+        raise _overloaded()
+    try:
+        for info in infos:
+            _prove(archive, info)
+    except UNREADABLE:
+        raise not_a_workbook() from None
+
+
+def _prove(archive, info):
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(READ_CHUNK):
+            # The previous chunk's end finds a declaration cut in two; UTF-16 XML has a NUL
+            # after each ASCII character.
+            window = tail + chunk
+            if DTD.search(window) or DTD.search(window.replace(b"\x00", b"")):
+                raise ValueError("DTD")
+            tail = chunk[-32:]
+
+
+def _overloaded():
+    return FileError(
+        _(
+            "The workbook unpacks to more than the import accepts (%(limit)s MB, or an abnormal "
+            "compression): it is damaged or built to overload the server. Save it again in Excel, "
+            "or upload a CSV file."
+        )
+        % {"limit": settings.IMPORT_XLSX_MAX_TOTAL_BYTES // (1024 * 1024)}
+    )
+
+
+def _elements(archive, name):
+    """(event, element, depth) of a part, each element dropped from its parent once ended, so
+    memory holds one path of the tree, never the tree."""
+    parser = ET.XMLPullParser(events=("start", "end"))
+    path = []
+    with archive.open(name) as stream:
+        while chunk := stream.read(READ_CHUNK):
+            parser.feed(chunk)
+            yield from _drain(parser, path)
+        parser.close()
+        yield from _drain(parser, path)
+
+
+def _drain(parser, path):
+    for event, element in parser.read_events():
+        if event == "start":
+            path.append(element)
+            yield event, element, len(path)
+            continue
+        yield event, element, len(path)
+        path.pop()
+        element.clear()
+        if path:
+            path[-1].remove(element)
+
+
+class _Book:
+    """What the sheet needs from the rest of the workbook: shared strings, date styles, epoch
+    and where each sheet is."""
+
+    def __init__(self, archive, max_rows):
+        self.archive = archive
+        self.names = set(archive.namelist())
+        self.sheets, self.epoch = self._workbook()
+        self.targets = self._relationships()
+        self.date_styles = self._date_styles()
+        self.strings = self._shared_strings(max_rows)
+
+    def _workbook(self):
+        if "xl/workbook.xml" not in self.names:
+            raise KeyError("xl/workbook.xml")
+        sheets, epoch = [], CALENDAR_WINDOWS_1900
+        for event, element, _depth in _elements(self.archive, "xl/workbook.xml"):
+            if event != "start":
+                continue
+            if element.tag == MAIN + "workbookPr" and element.get("date1904") in ("1", "true"):
+                epoch = CALENDAR_MAC_1904
+            elif element.tag == MAIN + "sheet":
+                sheets.append((element.get("name", ""), element.get(REL + "id", "")))
+        return sheets, epoch
+
+    def _relationships(self):
+        rels = "xl/_rels/workbook.xml.rels"
+        targets = {}
+        if rels not in self.names:
+            return targets
+        for event, element, _depth in _elements(self.archive, rels):
+            if event == "start" and element.tag == PACKAGE_REL + "Relationship":
+                target = element.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else join("xl", target)
+                targets[element.get("Id", "")] = normpath(path)
+        return targets
+
+    def sheet_part(self, sheet):
+        names = [name for name, _rid in self.sheets]
+        if sheet and sheet not in names:
+            raise FileError(
+                _("The workbook has no sheet “%(sheet)s”; its sheets are: %(sheets)s.")
+                % {"sheet": sheet, "sheets": ", ".join(names)}
+            )
+        if not self.sheets:
+            raise KeyError("no sheet")
+        rid = dict(self.sheets)[sheet] if sheet else self.sheets[0][1]
+        part = self.targets.get(rid) or "xl/worksheets/sheet1.xml"
+        if part not in self.names:
+            raise KeyError(part)
+        return part
+
+    def _date_styles(self):
+        """The indexes of the cell styles (cellXfs) whose number format is a date."""
+        name = "xl/styles.xml"
+        if name not in self.names:
+            return set()
+        formats, styles, in_xfs = dict(BUILTIN_FORMATS), [], False
+        for event, element, _depth in _elements(self.archive, name):
+            if element.tag == MAIN + "cellXfs":
+                in_xfs = event == "start"
+            elif event == "start" and element.tag == MAIN + "numFmt":
+                formats[int(element.get("numFmtId", -1))] = element.get("formatCode", "")
+            elif event == "start" and in_xfs and element.tag == MAIN + "xf":
+                styles.append(int(element.get("numFmtId", 0)))
+        return {i for i, fmt in enumerate(styles) if fmt in formats and is_date_format(formats[fmt])}
+
+    def _shared_strings(self, max_rows):
+        name = next((n for n in self.names if n.lower() == "xl/sharedstrings.xml"), None)
+        strings = []
+        if name is None:
+            return strings
+        # More distinct strings than the cells of max_rows full rows cannot be an inventory.
+        limit = max_rows * 64
+        parts, phonetic = [], False
+        for event, element, depth in _elements(self.archive, name):
+            if element.tag == MAIN + "rPh":
+                phonetic = event == "start"  # the reading guide of East Asian text, not text
+            elif event == "start" and element.tag == MAIN + "si":
+                parts = []
+            elif event == "end" and element.tag == MAIN + "t" and element.text and not phonetic:
+                parts.append(element.text)
+            elif event == "end" and element.tag == MAIN + "si" and depth == 2:
+                strings.append("".join(parts))
+                if len(strings) > limit:
+                    raise _overloaded()
+        return strings
+
+    def value(self, kind, style, text, inline):
+        if kind == "s":
+            return self.strings[int(text)]
+        if kind == "inlineStr":
+            return inline
+        if text is None:
+            return None
+        if kind in ("str", "e"):
+            return text
+        if kind == "b":
+            return text.strip() in ("1", "true")
+        if kind == "d":
+            return datetime.datetime.fromisoformat(text)
+        if style in self.date_styles:
+            return from_excel(float(text), self.epoch)
+        return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _rows(archive, part, book, max_rows):
+    """Rows in order of the sheet; a row with no cell yields nothing. Rows scanned are capped
+    (twice the row limit plus the header search) so a sheet of empty rows stops early too."""
+    scanned, limit = 0, 2 * max_rows + 100
+    row, number, cell = None, 0, None
+    for event, element, _depth in _elements(archive, part):
+        tag = element.tag
+        if tag == MAIN + "row":
+            if event == "start":
+                number = int(element.get("r") or number + 1)
+                row = {}
+            else:
+                scanned += 1
+                if scanned > limit:
+                    raise too_many_rows(max_rows)
+                if row:
+                    yield number, _as_list(row)
+                row = None
+        elif tag == MAIN + "c" and row is not None:
+            if event == "start":
+                cell = _Cell(element, len(row) and max(row) + 1 or 1)
+            else:
+                row[cell.column] = FORMULA if cell.formula else cell.value(book)
+                cell = None
+        elif cell is not None and event == "end":
+            cell.read(tag, element)
+
+
+class _Cell:
+    def __init__(self, element, next_column):
+        reference = CELL_REF.match(element.get("r", "") or "")
+        self.column = column_index_from_string(reference[1]) if reference else next_column
+        if self.column > MAX_COLUMNS:
+            raise ValueError("column")
+        self.kind = element.get("t", "n")
+        self.style = int(element.get("s", 0) or 0)
+        self.text, self.inline, self.formula = None, [], False
+
+    def read(self, tag, element):
+        if tag == MAIN + "v":
+            self.text = element.text
+        elif tag == MAIN + "f":
+            self.formula = True
+        elif tag == MAIN + "t" and element.text:
+            self.inline.append(element.text)  # <is><t> or rich text runs <is><r><t>
+
+    def value(self, book):
+        return book.value(self.kind, self.style, self.text, "".join(self.inline) or None)
+
+
+def _as_list(row):
+    cells = [None] * max(row)
+    for column, value in row.items():
+        cells[column - 1] = value
+    return cells
