@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from registry.models import (
     Deployment,
@@ -158,7 +159,9 @@ def load_appendix_ix(path=APPENDIX_IX_CSV, scale=1, seed=2024):
                 "another scale or seed was loaded here; use a fresh database."
             )
         missing = [system for system in systems if system.code not in existing]
-        InformationSystem.objects.bulk_create(missing, batch_size=2000)
+        # Each system's first history row is its state as loaded: its first change then shows
+        # what changed, field by field (compliance/history.py).
+        bulk_create_with_history(missing, InformationSystem, batch_size=2000)
     return LoadResult(units_created=units_created, systems_created=len(missing))
 
 

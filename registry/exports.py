@@ -31,6 +31,8 @@ KIND_HELP = {
     "bool": f"{TRUE_WORDS[0]} hoặc {FALSE_WORDS[0]} (cũng nhận x, Yes/No).",
     "unit": "Tên đơn vị (mọi cách viết: có/không dấu, “Tỉnh”, “TP.”) hoặc mã đơn vị.",
     "text": "",
+    "code": "Chữ cái A–Z, chữ số và . _ - (không dấu, không khoảng trắng); chữ thường được "
+    "đổi thành chữ hoa.",
 }
 
 

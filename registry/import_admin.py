@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import scope
 from registry.exports import CONTENT_TYPES, FORMATS, export_systems, file_name, template
-from registry.imports import confirm_import, import_systems
+from registry.imports import confirm_import, import_systems, record_refused_upload
 from registry.models import ImportBatch, ImportStatus
 
 PREVIEW_CHANGES = 200
@@ -75,7 +75,10 @@ class _Views:
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
         report = None
-        if request.method == "POST" and form.is_valid():
+        refused = getattr(request, "refused_upload", None)  # set by registry/uploads.py
+        if request.method == "POST" and refused:
+            report = record_refused_upload(*refused, request.user)
+        elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             report = import_systems(
                 upload,

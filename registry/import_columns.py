@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from registry.models import Authority, Deployment, DossierStatus, Lifecycle, SystemType
 from registry.names import fold_ascii
+from registry.transitions import normalize_code, validate_code
 
 
 class CellError(ValueError):
@@ -116,7 +117,7 @@ class Column:
     field: str
     header: str
     aliases: tuple = ()
-    kind: str = "text"  # text, unit, date, level, bool, choice
+    kind: str = "text"  # code, text, unit, date, level, bool, choice
     words: dict = field(default_factory=dict)
     required: bool = False
     help: str = ""
@@ -157,6 +158,13 @@ def _parse_text(column, raw):
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return str(raw).strip()
+
+
+def _parse_code(column, raw):
+    """Codes are compared in their one spelling: "p38‐it-00001" is P38-IT-00001."""
+    code = normalize_code(_parse_text(column, raw))
+    validate_code(code)
+    return code
 
 
 def _parse_date(column, raw):
@@ -221,6 +229,7 @@ def _parse_choice(column, raw):
 
 
 PARSERS = {
+    "code": _parse_code,
     "text": _parse_text,
     "unit": _parse_text,
     "date": _parse_date,
@@ -234,6 +243,7 @@ COLUMNS = (
         "code",
         "Mã hệ thống",
         ("Mã HTTT", "Mã hệ thống thông tin", "Mã", "System code", "Code"),
+        kind="code",
         required=True,
         help="Mã duy nhất của hệ thống; mã đã có thì cập nhật hệ thống đó, mã mới thì tạo mới.",
     ),

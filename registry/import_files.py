@@ -157,7 +157,7 @@ def _csv_rows(data):
         # In practice a quote that is never closed: the cell grew past the csv module's limit.
         raise FileError(
             _(
-                "The CSV file cannot be read after line %(line)s: a quote (\") is probably "
+                'The CSV file cannot be read after line %(line)s: a quote (") is probably '
                 "never closed. Correct the file and import it again."
             )
             % {"line": reader.line_num}
@@ -255,8 +255,12 @@ def _is_sub_header(header, raw):
 
 def _merge_headers(top, bottom):
     size = max(len(top), len(bottom))
-    top, bottom = list(top) + [None] * (size - len(top)), list(bottom) + [None] * (size - len(bottom))
+    top, bottom = _padded(top, size), _padded(bottom, size)
     return [low if not is_empty(low) else high for high, low in zip(top, bottom, strict=True)]
+
+
+def _padded(cells, size):
+    return list(cells) + [None] * (size - len(cells))
 
 
 def _map_header(raw):

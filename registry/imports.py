@@ -12,9 +12,11 @@ history rows in bulk batches.
 
 import copy
 import io
+import logging
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -25,16 +27,26 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from registry import scope
 from registry.import_columns import COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS, is_empty
-from registry.import_files import FileError, OversizeError, read_table, receive
+from registry.import_files import (
+    FileError,
+    OversizeError,
+    Upload,
+    oversize_message,
+    read_table,
+    receive,
+)
 from registry.models import ImportBatch, ImportStatus, InformationSystem, Unit
 from registry.names import UnitResolver, fold_ascii
 from registry.transitions import validate_system
 
+logger = logging.getLogger(__name__)
 WRITE_BATCH = 1000
 LOOKUP_CHUNK = 2000  # codes per IN (...) query: well under every database's parameter limit
 STORED_ERRORS = 1000
 IMPORTED_FIELDS = [column.field for column in COLUMNS if column.field != "code"]
 FOREIGN_KEYS = {"owner", "operator", "responsible_officer"}
+# Model fields a person does not see, reported under the column they come from.
+SHOWN_AS = {"name_ascii": "name", NON_FIELD_ERRORS: ""}
 
 
 @dataclass
@@ -65,7 +77,9 @@ class ImportReport:
     errors: list = field(default_factory=list)
     changes: list = field(default_factory=list)
     ignored_headers: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
     file_error: str = ""
+    failed: bool = False  # an unexpected error, not the file's fault
     batch: ImportBatch | None = None
 
     @property
@@ -75,6 +89,16 @@ class ImportReport:
     @property
     def error_rows(self):
         return len({error.row for error in self.errors})
+
+    def all_notes(self):
+        """What was read but not imported: columns and skipped rows."""
+        notes = []
+        if self.ignored_headers:
+            notes.append(
+                _("Columns not imported: %(columns)s.")
+                % {"columns": ", ".join(self.ignored_headers)}
+            )
+        return notes + self.notes
 
     def summary(self):
         if self.file_error:
@@ -115,7 +139,22 @@ def import_systems(handle, file_name, user=None, *, dry_run=False, unit=None, sh
     """
     report = ImportReport(file_name=file_name, dry_run=dry_run)
     try:
-        upload = receive(handle, file_name)
+        return _import(report, handle, user, unit, sheet, today)
+    except Exception:
+        # Whatever went wrong (a bug, the database, MemoryError), the run is recorded and the
+        # person gets a sentence, not a traceback; the transaction has rolled back its writes.
+        logger.exception("Import of %s failed", file_name)
+        report.failed, report.created, report.updated = True, 0, 0
+        report.file_error = _(
+            "The import stopped on an unexpected error; nothing was written. Tell the "
+            "administrators the import number."
+        )
+        return _record(report, user, unit, sheet, None)
+
+
+def _import(report, handle, user, unit, sheet, today):
+    try:
+        upload = receive(handle, report.file_name)
     except OversizeError as error:
         report.checksum, report.file_error = error.upload.checksum, str(error)
         return _record(report, user, unit, sheet, error.upload, store=False)
@@ -127,7 +166,7 @@ def import_systems(handle, file_name, user=None, *, dry_run=False, unit=None, sh
     except FileError as error:
         report.file_error = str(error)
         return _record(report, user, unit, sheet, upload)
-    report.ignored_headers = table.ignored_headers
+    report.ignored_headers, report.notes = table.ignored_headers, table.notes
     try:
         return _run(table, report, user, unit, sheet, upload, today)
     except IntegrityError:
@@ -137,11 +176,23 @@ def import_systems(handle, file_name, user=None, *, dry_run=False, unit=None, sh
         return _record(report, user, unit, sheet, upload)
 
 
+def record_refused_upload(file_name, size, user):
+    """An upload refused before its body was read (registry/uploads.py), recorded like a run."""
+    report = ImportReport(file_name=file_name, dry_run=True)
+    report.file_error = oversize_message(size, settings.IMPORT_MAX_BYTES)
+    return _record(report, user, None, "", Upload(file_name, b"", "", size), store=False)
+
+
 def confirm_import(dry_run_batch, user):
     """The real run of a dry run made in the admin, from the file it stored."""
-    with default_storage.open(dry_run_batch.source.name, "rb") as handle:
-        data = handle.read()
     report = ImportReport(file_name=dry_run_batch.file_name, dry_run=False)
+    try:
+        with default_storage.open(dry_run_batch.source.name, "rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError):
+        # The retention task deleted it (registry/retention.py), or it was never stored.
+        report.file_error = _("The file of this dry run is no longer kept; upload it again.")
+        return _record(report, user, dry_run_batch.default_unit, dry_run_batch.sheet, None)
     upload = receive(io.BytesIO(data), dry_run_batch.file_name)
     if upload.checksum != dry_run_batch.checksum:
         report.checksum = upload.checksum
@@ -229,6 +280,8 @@ class _Plan:
             return self.table.headers[field_name]
         if field_name in COLUMNS_BY_FIELD:
             return COLUMNS_BY_FIELD[field_name].header
+        if field_name in SHOWN_AS:
+            return self._column(SHOWN_AS[field_name]) if SHOWN_AS[field_name] else ""
         if field_name in {f.name for f in InformationSystem._meta.fields}:
             return str(InformationSystem._meta.get_field(field_name).verbose_name)
         return ""
@@ -242,9 +295,10 @@ class _Plan:
             return
         code = values.pop("code")
         existing = self.existing.get(code)
-        if existing is not None and existing.owner_id not in self.allowed:
-            self._error(number, "code", _("This system belongs to a unit you may not edit."))
-            return
+        # Another unit's system is, to this importer, a code that is not theirs: the row is
+        # read as a new system, and only a complete one learns that the code is taken.
+        taken = existing is not None and existing.owner_id not in self.allowed
+        existing = None if taken else existing
         system = copy.copy(existing) if existing else InformationSystem(code=code)
         if not self._apply(number, system, values, existing):
             return
@@ -253,6 +307,14 @@ class _Plan:
             self.unchanged += 1
             return
         if not self._validate(number, system, existing):
+            return
+        if taken:
+            self._error(
+                number,
+                "code",
+                _("The code %(code)s is already used in the registry; choose another code.")
+                % {"code": code},
+            )
             return
         if existing is None:
             self.creates.append(system)
@@ -404,7 +466,9 @@ def _message(error):
 
 def _record(report, user, unit, sheet, upload, store=True):
     """Save the ImportBatch that records this run; returns the report."""
-    if report.file_error or report.errors:
+    if report.failed:
+        status = ImportStatus.FAILED
+    elif report.file_error or report.errors:
         status = ImportStatus.REJECTED
     else:
         status = ImportStatus.DRY_RUN if report.dry_run else ImportStatus.APPLIED
@@ -422,7 +486,7 @@ def _record(report, user, unit, sheet, upload, store=True):
         updated=report.updated,
         unchanged=report.unchanged,
         error_rows=report.error_rows,
-        message=report.summary(),
+        message="\n".join([report.summary(), *report.all_notes()]),
         errors=[error.__dict__ for error in report.errors[:STORED_ERRORS]],
     )
     report.status, report.batch = status, batch

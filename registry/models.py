@@ -335,6 +335,7 @@ class ImportStatus(models.TextChoices):
     DRY_RUN = "dry_run", _("Dry run")
     APPLIED = "applied", _("Applied")
     REJECTED = "rejected", _("Rejected, nothing written")
+    FAILED = "failed", _("Failed on an error, nothing written")
 
 
 class ImportBatch(models.Model):

@@ -230,7 +230,8 @@ class _Book:
                 formats[int(element.get("numFmtId", -1))] = element.get("formatCode", "")
             elif event == "start" and in_xfs and element.tag == MAIN + "xf":
                 styles.append(int(element.get("numFmtId", 0)))
-        return {i for i, fmt in enumerate(styles) if fmt in formats and is_date_format(formats[fmt])}
+        dates = {number for number, code in formats.items() if is_date_format(code)}
+        return {index for index, number in enumerate(styles) if number in dates}
 
     def _shared_strings(self, max_rows):
         name = next((n for n in self.names if n.lower() == "xl/sharedstrings.xml"), None)

@@ -156,7 +156,11 @@ def test_an_officer_imports_only_for_their_units(two_units, officer_a):
 
     assert errors_of(report) == [
         (3, "Đơn vị chủ quản", "“Tỉnh B” is not one of the units you may import for."),
-        (4, "Mã hệ thống", "This system belongs to a unit you may not edit."),
+        (
+            4,
+            "Mã hệ thống",
+            f"The code {b['system'].code} is already used in the registry; choose another code.",
+        ),
     ]
     assert not InformationSystem.objects.filter(code="NEW-A").exists()
     b["system"].refresh_from_db()

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from registry.imports import import_systems
 from registry.models import Unit
@@ -34,11 +35,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for error in report.errors:
             self.stderr.write(f"{error.row}\t{error.column}\t{error.message}")
-        if report.ignored_headers:
-            self.stdout.write("Ignored columns: " + ", ".join(report.ignored_headers))
+        for note in report.all_notes():
+            self.stdout.write(note)
+        number = _("import #%(number)s") % {"number": report.batch.pk}
         if not report.ok:
-            raise CommandError(f"{report.summary()} (import #{report.batch.pk})")
-        self.stdout.write(f"{report.summary()} (import #{report.batch.pk})")
+            raise CommandError(f"{report.summary()} ({number})")
+        self.stdout.write(f"{report.summary()} ({number})")
 
 
 def get_or_error(model, field, value, option):
