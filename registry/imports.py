@@ -249,10 +249,7 @@ class _Plan:
         return allowed
 
     def _existing(self, lock):
-        parse_code = COLUMNS_BY_FIELD["code"].parse
-        codes = sorted(
-            {parse_code(v["code"]) for _, v in self.table.rows if not is_empty(v.get("code"))}
-        )
+        codes = sorted(filter(None, (_code(values.get("code")) for _, values in self.table.rows)))
         queryset = InformationSystem.objects.all()
         if lock:
             queryset = queryset.select_for_update(of=("self",))
@@ -339,6 +336,8 @@ class _Plan:
                 self._error(number, field_name, _message(error))
                 failed = True
         code = values.get("code", EMPTY)
+        if code is EMPTY and failed and "code" in raw:
+            return None  # the code cell's own error says why
         if code is EMPTY:
             self._error(number, "code", _("The system code is empty."))
             return None
@@ -456,6 +455,16 @@ def _value(system, field_name):
     if system is None:
         return None
     return getattr(system, f"{field_name}_id" if field_name in FOREIGN_KEYS else field_name)
+
+
+def _code(raw):
+    """The code of a cell, or None (an invalid code is reported when its row is read)."""
+    if is_empty(raw):
+        return None
+    try:
+        return COLUMNS_BY_FIELD["code"].parse(raw)
+    except (ValueError, ValidationError):
+        return None
 
 
 def _message(error):

@@ -85,12 +85,24 @@ def xlsx_rows(data, sheet, max_rows):
         raise not_a_workbook() from None
     with archive:
         check_container(archive)
+        _refuse_open_document(archive)
         try:
             book = _Book(archive, max_rows)
             part = book.sheet_part(sheet)
             yield from _rows(archive, part, book, max_rows)
         except UNREADABLE:
             raise not_a_workbook() from None
+
+
+def _refuse_open_document(archive):
+    """LibreOffice's own format is a zip too: say what to do instead of "damaged"."""
+    if "mimetype" in archive.namelist() and b"opendocument" in archive.read("mimetype")[:100]:
+        raise FileError(
+            _(
+                "This is an OpenDocument spreadsheet (.ods): save it as Excel Workbook (.xlsx) "
+                "or CSV UTF-8."
+            )
+        )
 
 
 def check_container(archive):

@@ -20,6 +20,13 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def officer_a(two_units, role_user):
+    from registry.models import Role
+
+    return role_user(Role.OFFICER, two_units["a"]["province"])
+
+
 def csv_bytes(rows, delimiter=",", bom=True):
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter).writerows(rows)

@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2024, 7, 1)
 
 
-@pytest.fixture
-def officer_a(two_units, role_user):
-    return role_user(Role.OFFICER, two_units["a"]["province"])
-
-
 def _row(system, **changes):
     values = {
         "code": system.code,
