@@ -148,16 +148,35 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (django-celery-beat copies them into its database schedule when beat starts).
 CELERY_BEAT_SCHEDULE = {}
 # Issue 4: deadline reminders (notifications/). The planner runs daily at REMINDER_HOUR
-# (Asia/Ho_Chi_Minh) and fans out one send task per e-mail; see notifications/sending.py.
+# (Asia/Ho_Chi_Minh) and fans out send tasks of REMINDER_SEND_CHUNK e-mails, each chunk over
+# one SMTP connection; see notifications/sending.py.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 CELERY_BEAT_SCHEDULE["plan-reminders"] = {
     "task": "notifications.plan_reminders",
     "schedule": crontab(minute=0, hour=REMINDER_HOUR),
 }
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=4)  # SMTP tries per e-mail
-REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=60)  # doubles
+REMINDER_SEND_CHUNK = env.int("REMINDER_SEND_CHUNK", default=50)
+# Issue 11: a transient SMTP failure (4xx, connection error, time-out) defers the e-mail. It is
+# tried again after each step of this schedule in turn, then every last step, until
+# REMINDER_GIVE_UP_AFTER_HOURS after its first attempt; only then, or on a 5xx, it fails.
+REMINDER_RETRY_SCHEDULE_MINUTES = env.list(
+    "REMINDER_RETRY_SCHEDULE_MINUTES", cast=int, default=[1, 5, 15, 60]
+)
+REMINDER_GIVE_UP_AFTER_HOURS = env.int("REMINDER_GIVE_UP_AFTER_HOURS", default=48)
+# The sweeper sends what is due: deferred e-mails, claims past their lease, pending e-mails
+# the broker never delivered; and flags stale transmissions as unknown outcomes.
+REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["sweep-reminders"] = {
+    "task": "notifications.sweep_deliveries",
+    "schedule": crontab(minute=f"*/{REMINDER_SWEEP_MINUTES}"),
+}
 # A claim older than this is a dead worker's; it must outlast EMAIL_TIMEOUT by far.
 REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=900)
+# Replies to a reminder go here (the sender address is not read).
+REMINDER_REPLY_TO = env("REMINDER_REPLY_TO", default=DEFAULT_FROM_EMAIL)
+# Overdue ministries and provinces reach the national administrators in one weekly digest,
+# planned on this weekday (0 Monday ... 6 Sunday) or the first planner run after it.
+REMINDER_NATIONAL_DIGEST_WEEKDAY = env.int("REMINDER_NATIONAL_DIGEST_WEEKDAY", default=0)
 REMINDER_LIST_LIMIT = 10  # outstanding systems listed in a digest, highest level first
 DOSSIER_REMINDER_WORKING_DAYS_BEFORE = 2
 INSPECTION_INTERVAL_MONTHS = {3: 12, 4: 12, 5: 6}  # Decree 85/2016 Art. 20

@@ -5,11 +5,12 @@ levels, and when to remind (`reminder_days`, then every `overdue_interval_days`
 while overdue). Dossier time limits are data too (DossierTimeLimit), so a new
 decree is an edit in the admin, not a code change.
 
-Delivery rows are the exactly-once ledger: the planner creates them (unique
-per campaign, step, recipient and unit), a worker claims one with a
-conditional UPDATE before it talks to the SMTP server, and marks it sent,
-failed (with the reason) or skipped. See notifications/sending.py for the
-guarantee when a worker dies.
+Delivery rows are the exactly-once ledger and the queue: the planner creates
+them (unique per campaign, step, role, recipient and unit; per day, week or
+month for digests), a worker claims one with a conditional UPDATE before it
+talks to the SMTP server, and marks it sent, deferred (a transient refusal,
+with its next attempt time), failed (with the reason) or skipped. See
+notifications/sending.py for the guarantee when a worker dies.
 """
 
 from django.conf import settings
@@ -189,8 +190,9 @@ class RecipientPreference(models.Model):
 
 class Kind(models.TextChoices):
     CAMPAIGN = "campaign", _("Deadline reminder")
-    DOSSIER = "dossier", _("Dossier time limit")
+    DOSSIER = "dossier", _("Dossier time limits digest")
     INSPECTION = "inspection", _("Inspection digest")
+    NATIONAL = "national", _("Weekly national digest of overdue units")
 
 
 class RecipientRole(models.TextChoices):
@@ -205,8 +207,14 @@ class Status(models.TextChoices):
     CLAIMED = "claimed", _("Claimed by a worker")
     TRANSMITTING = "transmitting", _("Being handed to the mail server")
     SENT = "sent", _("Sent")
+    DEFERRED = "deferred", _("Deferred: will be tried again")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped")
+    UNKNOWN = "unknown", _("Outcome unknown: check the mail server's log")
+
+
+# Waiting for a worker: what the sweeper and a re-run look at.
+WAITING = [Status.PENDING, Status.CLAIMED, Status.DEFERRED]
 
 
 class Delivery(models.Model):
@@ -220,9 +228,12 @@ class Delivery(models.Model):
         related_name="deliveries",
     )
     step = models.SmallIntegerField(_("step (days from the due date)"), null=True, blank=True)
-    # Dossier notices and inspection digests: what the notice is about, e.g.
-    # "appraisal:2024-03-01:exceeded" (stage, clock start, step) or "2024-10" (month).
+    # Digests: the period they cover, "2024-09-17" (dossiers, daily), "2024-W41" (national,
+    # weekly) or "2024-10" (inspections, monthly).
     subject = models.CharField(_("subject"), max_length=64, blank=True, default="")
+    # A dossier digest's notices, "<system id>:<stage>:<clock start>:<step>": each one is
+    # sent once, in the first digest that holds it.
+    items = models.JSONField(_("notices"), default=list, blank=True)
     system = models.ForeignKey(
         InformationSystem,
         verbose_name=_("system"),
@@ -232,7 +243,12 @@ class Delivery(models.Model):
         related_name="+",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+        Unit,
+        verbose_name=_("unit"),
+        null=True,  # national administrators' digests cover every unit
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -250,6 +266,8 @@ class Delivery(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    first_attempt_at = models.DateTimeField(_("first attempt at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -263,26 +281,43 @@ class Delivery(models.Model):
         ordering = ["-planned_for", "unit_id", "recipient_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "step", "recipient", "unit"],
+                fields=["campaign", "step", "role", "recipient", "unit"],
                 condition=Q(kind="campaign"),
                 name="one_campaign_delivery",
             ),
             models.UniqueConstraint(
-                fields=["kind", "system", "subject", "recipient", "unit"],
-                condition=Q(kind="dossier"),
-                name="one_dossier_delivery",
-            ),
-            models.UniqueConstraint(
                 fields=["kind", "subject", "recipient", "unit"],
-                condition=Q(kind="inspection"),
-                name="one_inspection_delivery",
+                condition=~Q(kind="campaign") & Q(unit__isnull=False),
+                name="one_digest_per_period",
+            ),
+            # NULLs are distinct in a unique index: national digests need their own.
+            models.UniqueConstraint(
+                fields=["kind", "subject", "recipient"],
+                condition=~Q(kind="campaign") & Q(unit__isnull=True),
+                name="one_national_digest_per_period",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="campaign") | Q(campaign__isnull=False, step__isnull=False),
                 name="campaign_delivery_has_step",
             ),
         ]
-        indexes = [models.Index(fields=["status", "valid_until"])]
+        indexes = [
+            models.Index(fields=["status", "valid_until"]),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="deferred"),
+                name="deferred_by_next_attempt",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} → {self.recipient} ({self.unit})"
+        return f"{self.get_kind_display()} → {self.recipient} ({self.unit or '*'})"
+
+
+class UnknownOutcomeDelivery(Delivery):
+    """Deliveries whose worker stopped while handing them to the mail server (admin list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("delivery with unknown outcome")
+        verbose_name_plural = _("deliveries with unknown outcome")

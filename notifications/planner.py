@@ -3,8 +3,14 @@
 One run reads everything in a fixed number of queries, whatever the number of
 units or systems: the unit tree and members (2), the active campaigns with
 their scopes and step records (3), one GROUP BY per campaign, the dossiers
-waiting on an appraising or approving unit (2), the inspection counts (1), the
-deliveries already planned (1); then it writes in bulk and lists what to send.
+waiting on an appraising or approving unit (2) and the notices already sent
+about them (1), the inspection counts (1), the deliveries already planned (1);
+then it writes in bulk and lists what to send.
+
+Digests, not floods: one dossier digest per recipient and day (only on a day
+something new reached its time limit), one escalation per manager of a parent
+unit listing its overdue subordinate units, and overdue top-level units in one
+weekly digest to the national administrators.
 Writing is idempotent (unique constraints, INSERT ... ON CONFLICT DO NOTHING),
 so a second tick, a retried task or two planners at once add nothing.
 """
@@ -28,6 +34,7 @@ from compliance.selectors import (
 from registry.models import Authority, DossierStatus, Role
 from registry.transitions import APPRAISER_BY_LEVEL, APPROVER_BY_LEVEL
 
+from .ledger import due_ids, flag_unknown_outcomes
 from .models import (
     CampaignStep,
     DeadlineCampaign,
@@ -54,19 +61,24 @@ class PlanResult:
     new: list = field(default_factory=list)  # deliveries created (unsaved in a dry run)
     step_records: list = field(default_factory=list)  # CampaignStep rows written now
     superseded: int = 0
-    abandoned: int = 0
+    unknown: int = 0  # stale transmissions flagged for a person to check
     to_send: list = field(default_factory=list)  # delivery ids to hand to the workers
+    # (campaign, unit id, outstanding) for overdue top-level units: the national digest
+    overdue_top_level: list = field(default_factory=list)
 
 
-def plan_day(as_of, dry_run=False, now=None):
-    """Plan the reminders due on `as_of`; with dry_run, compute them and write nothing."""
+def plan_day(as_of, dry_run=False, now=None, rerun=False):
+    """Plan the reminders due on `as_of`; with dry_run, compute them and write nothing.
+    `rerun` (an operator running the command again) also hands out that day's deferred
+    deliveries at once, whatever their backoff."""
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         directory = Directory.load()
         result = PlanResult(as_of=as_of)
         candidates = []
         for campaign in _active_campaigns():
-            candidates += _campaign_deliveries(campaign, directory, as_of, result.step_records)
+            candidates += _campaign_deliveries(campaign, directory, as_of, result)
+        candidates += _national_digests(directory, as_of, result.overdue_top_level)
         candidates += _dossier_deliveries(directory, as_of)
         candidates += _inspection_deliveries(directory, as_of)
         result.new = _not_yet_planned(candidates, as_of)
@@ -76,8 +88,8 @@ def plan_day(as_of, dry_run=False, now=None):
             CampaignStep.objects.bulk_create(result.step_records, ignore_conflicts=True)
             Delivery.objects.bulk_create(result.new, ignore_conflicts=True)
             result.superseded = _skip_superseded(as_of)
-            result.abandoned = _fail_abandoned_transmissions(now)
-        result.to_send = _sendable_ids(as_of, now)
+            result.unknown = flag_unknown_outcomes(now)
+        result.to_send = due_ids(now, as_of, rerun_day=as_of if rerun else None)
     return result
 
 
@@ -85,12 +97,12 @@ def _active_campaigns():
     return DeadlineCampaign.objects.filter(is_active=True).prefetch_related("units", "steps")
 
 
-def _campaign_deliveries(campaign, directory, as_of, step_records):
+def _campaign_deliveries(campaign, directory, as_of, result):
     steps = steps_until(campaign, as_of)
     step = current_step(steps)
     if step is None:
         return []
-    step_records += _step_records(campaign, steps, step, as_of)
+    result.step_records += _step_records(campaign, steps, step, as_of)
     scope = [unit.path for unit in campaign.units.all()]
     systems = deadline_outstanding(
         campaign.requirement,
@@ -101,16 +113,62 @@ def _campaign_deliveries(campaign, directory, as_of, step_records):
         intervals=settings.INSPECTION_INTERVAL_MONTHS,
     )
     totals = directory.roll_up(counts_by_owner(systems))
-    escalate = step.overdue and campaign.escalate_when_overdue
+    in_scope = {u: n for u, n in totals.items() if directory.in_subtrees(u, scope)}
     deliveries = []
-    for unit_id, outstanding in totals.items():
-        if not directory.in_subtrees(unit_id, scope):
-            continue
-        for recipient, role in directory.unit_recipients(unit_id, escalate=escalate):
-            delivery = Delivery(
-                kind=Kind.CAMPAIGN, campaign=campaign, step=step.offset, unit_id=unit_id, role=role
+    for unit_id, outstanding in in_scope.items():
+        for recipient, role in directory.unit_recipients(unit_id):
+            deliveries.append(
+                _step_delivery(campaign, step, as_of, unit_id, role, recipient, outstanding)
             )
-            deliveries.append(_addressed(delivery, recipient, as_of, step.valid_until, outstanding))
+    if step.overdue and campaign.escalate_when_overdue:
+        deliveries += _escalations(campaign, step, as_of, directory, in_scope)
+        result.overdue_top_level += [
+            (campaign, unit_id, n) for unit_id, n in in_scope.items() if directory.is_top(unit_id)
+        ]
+    return deliveries
+
+
+def _step_delivery(campaign, step, as_of, unit_id, role, recipient, outstanding):
+    delivery = Delivery(
+        kind=Kind.CAMPAIGN, campaign=campaign, step=step.offset, unit_id=unit_id, role=role
+    )
+    return _addressed(delivery, recipient, as_of, step.valid_until, outstanding)
+
+
+def _escalations(campaign, step, as_of, directory, in_scope):
+    """One digest per manager of a parent unit, listing its overdue subordinate units
+    (their outstanding systems added up)."""
+    by_parent = {}
+    for unit_id, outstanding in in_scope.items():
+        parent_id = directory.parents[unit_id]
+        if parent_id is not None:
+            by_parent[parent_id] = by_parent.get(parent_id, 0) + outstanding
+    return [
+        _step_delivery(campaign, step, as_of, parent_id, RecipientRole.ESCALATION, recipient, total)
+        for parent_id, total in by_parent.items()
+        for recipient in directory.members(parent_id, Role.MANAGER)
+    ]
+
+
+def national_week(as_of):
+    year, week, _weekday = as_of.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _national_digests(directory, as_of, overdue_top_level):
+    """Overdue ministries and provinces have no parent to escalate to: the national
+    administrators get one digest a week, planned on the set weekday or the first run
+    after it that week (so a planner that was down that day still sends it)."""
+    if not overdue_top_level or as_of.weekday() < settings.REMINDER_NATIONAL_DIGEST_WEEKDAY:
+        return []
+    outstanding = sum(count for _campaign, _unit, count in overdue_top_level)
+    next_week = as_of + datetime.timedelta(days=7 - as_of.weekday())
+    deliveries = []
+    for recipient in directory.national:
+        delivery = Delivery(
+            kind=Kind.NATIONAL, subject=national_week(as_of), role=RecipientRole.NATIONAL
+        )
+        deliveries.append(_addressed(delivery, recipient, as_of, next_week, outstanding))
     return deliveries
 
 
@@ -168,29 +226,63 @@ STAGE_OF_STATUS = {
 
 
 def _dossier_deliveries(directory, as_of):
+    """Today's digest for each recipient with a dossier that newly reached a step (its
+    time limit near, or exceeded), listing all their dossiers at a step today. A notice
+    is sent once: in the first digest that holds it."""
+    notices = _dossier_notices(directory, as_of)
+    # A notice is planned on or after its clock started: older digests cannot hold it.
+    starts = [start for items in notices.values() for start, _key in items]
+    sent = _notices_sent_since(min(starts, default=as_of))
+    deliveries = []
+    for (recipient, role, unit_id), items in notices.items():
+        keys = sorted(item for _start, item in items)
+        if set(keys) <= sent.get((recipient.user_id, unit_id), set()):
+            continue
+        delivery = Delivery(
+            kind=Kind.DOSSIER, subject=as_of.isoformat(), unit_id=unit_id, role=role, items=keys
+        )
+        deliveries.append(_addressed(delivery, recipient, as_of, NO_SUPERSEDING_STEP, len(keys)))
+    return deliveries
+
+
+def _dossier_notices(directory, as_of):
+    """{(recipient, role, unit id or None): [(clock start, notice key)]} due on `as_of`."""
     limits = {(limit.stage, limit.level): limit for limit in DossierTimeLimit.objects.all()}
     waiting = (
         systems_as_of(as_of)
         .filter(dossier_status__in=list(STAGE_OF_STATUS), proposed_level__isnull=False)
         .values_list("pk", "owner_id", "dossier_status", "proposed_level", *_START_FIELDS)
     )
-    deliveries = []
+    notices = {}
     for pk, owner_id, status, level, *starts in waiting:
         stage, start_field, authorities = STAGE_OF_STATUS[status]
         start = starts[_START_FIELDS.index(start_field)]
         limit = limits.get((stage, level))
         if limit is None or start is None or start > as_of:
             continue
-        step, valid_until = _dossier_step(start, limit, as_of)
+        step = _dossier_step(start, limit, as_of)
         if step is None:
             continue
-        subject = f"{stage}:{start.isoformat()}:{step}"
-        for recipient, role in _authority_recipients(directory, authorities[level], owner_id):
-            delivery = Delivery(
-                kind=Kind.DOSSIER, system_id=pk, subject=subject, unit_id=owner_id, role=role
-            )
-            deliveries.append(_addressed(delivery, recipient, as_of, valid_until, 1))
-    return deliveries
+        item = (start, dossier_notice(pk, stage, start, step))
+        recipients, role, unit_id = _authority_recipients(directory, authorities[level], owner_id)
+        for recipient in recipients:
+            notices.setdefault((recipient, role, unit_id), []).append(item)
+    return notices
+
+
+def dossier_notice(system_id, stage, start, step):
+    return f"{system_id}:{stage}:{start.isoformat()}:{step}"
+
+
+def _notices_sent_since(earliest):
+    """{(recipient id, unit id): notice keys} of the dossier digests planned since then."""
+    sent = {}
+    rows = Delivery.objects.filter(kind=Kind.DOSSIER, planned_for__gte=earliest).values_list(
+        "recipient_id", "unit_id", "items"
+    )
+    for recipient_id, unit_id, items in rows:
+        sent.setdefault((recipient_id, unit_id), set()).update(items)
+    return sent
 
 
 _START_FIELDS = ["submitted_on", "appraised_on"]
@@ -201,27 +293,25 @@ def dossier_deadline(start, limit):
 
 
 def _dossier_step(start, limit, as_of):
-    """(step, valid until) due on `as_of`: a reminder some working days before the limit,
-    then the notice that it was exceeded; (None, None) before the reminder."""
+    """The step due on `as_of`: a reminder some working days before the limit, then the
+    notice that it was exceeded; None before the reminder."""
     deadline = dossier_deadline(start, limit)
     if as_of > deadline:
-        return EXCEEDED, NO_SUPERSEDING_STEP
+        return EXCEEDED
     if as_of >= subtract_working_days(deadline, settings.DOSSIER_REMINDER_WORKING_DAYS_BEFORE):
-        return DUE_SOON, deadline + datetime.timedelta(days=1)
-    return None, None
+        return DUE_SOON
+    return None
 
 
 def _authority_recipients(directory, authority, owner_id):
-    """The national authority's administrators, or the owner's (reporting unit's) managers
-    or specialised security unit (its officers)."""
+    """(recipients, role, unit id): the national authority's administrators (no unit), or
+    the owner's reporting unit's managers or specialised security unit (its officers)."""
     if authority == Authority.NATIONAL_AUTHORITY:
-        return [(recipient, RecipientRole.NATIONAL) for recipient in directory.national]
+        return directory.national, RecipientRole.NATIONAL, None
     reporting_id = directory.reporting[owner_id]
     if authority == Authority.SYSTEM_OWNER:
-        members, role = directory.members(reporting_id, Role.MANAGER), RecipientRole.MANAGER
-    else:
-        members, role = directory.members(reporting_id, Role.OFFICER), RecipientRole.OFFICER
-    return [(recipient, role) for recipient in members]
+        return directory.members(reporting_id, Role.MANAGER), RecipientRole.MANAGER, reporting_id
+    return directory.members(reporting_id, Role.OFFICER), RecipientRole.OFFICER, reporting_id
 
 
 def inspection_period(as_of):
@@ -263,30 +353,22 @@ def _inspection_deliveries(directory, as_of):
     return deliveries
 
 
+KEY_FIELDS = ["kind", "campaign_id", "step", "role", "subject", "recipient_id", "unit_id"]
+
+
 def _key(delivery):
-    return (
-        delivery.kind,
-        delivery.campaign_id,
-        delivery.step,
-        delivery.system_id,
-        delivery.subject,
-        delivery.recipient_id,
-        delivery.unit_id,
-    )
+    return tuple(getattr(delivery, name) for name in KEY_FIELDS)
 
 
 def _not_yet_planned(candidates, as_of):
     """The candidates without a delivery row yet (one query), each key once."""
     campaign_steps = {(d.campaign_id, d.step) for d in candidates if d.kind == Kind.CAMPAIGN}
     condition = Q(kind=Kind.INSPECTION, subject=inspection_period(as_of))
-    condition |= Q(kind=Kind.DOSSIER, system__in=_dossier_systems(candidates))
+    condition |= Q(kind=Kind.DOSSIER, subject=as_of.isoformat())
+    condition |= Q(kind=Kind.NATIONAL, subject=national_week(as_of))
     for campaign_id, step in campaign_steps:
         condition |= Q(kind=Kind.CAMPAIGN, campaign_id=campaign_id, step=step)
-    existing = set(
-        Delivery.objects.filter(condition).values_list(
-            "kind", "campaign_id", "step", "system_id", "subject", "recipient_id", "unit_id"
-        )
-    )
+    existing = set(Delivery.objects.filter(condition).values_list(*KEY_FIELDS))
     new = {}
     for delivery in candidates:
         key = _key(delivery)
@@ -295,47 +377,14 @@ def _not_yet_planned(candidates, as_of):
     return list(new.values())
 
 
-def _dossier_systems(candidates):
-    return sorted({d.system_id for d in candidates if d.kind == Kind.DOSSIER})
-
-
 def _skip_superseded(as_of):
-    """Deliveries still unsent when their step's successor is due: more than their interval
-    late, so they are skipped (the current step is sent instead)."""
+    """Deliveries never tried when their step's successor is due: more than their interval
+    late, so they are skipped (the current step is sent instead). A deferred one was tried
+    and keeps its retries until the schedule's time runs out."""
     return Delivery.objects.filter(
         status__in=[Status.PENDING, Status.CLAIMED], valid_until__lte=as_of
     ).update(
         status=Status.SKIPPED,
         claim_token=None,
         reason=_("Not sent before the next step was due: more than its interval late."),
-    )
-
-
-def lease_expired_before(now):
-    return now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
-
-
-def _fail_abandoned_transmissions(now):
-    """A worker that died while handing a message to the SMTP server may or may not have got
-    it accepted. Resending could deliver it twice, so it is marked failed for a person to
-    check and resend from the admin: at most once (see notifications/sending.py)."""
-    return Delivery.objects.filter(
-        status=Status.TRANSMITTING, claimed_at__lt=lease_expired_before(now)
-    ).update(
-        status=Status.FAILED,
-        claim_token=None,
-        reason=_(
-            "The worker stopped while handing the message to the mail server; it may or may "
-            "not have been delivered. Check with the recipient, then resend from the admin."
-        ),
-    )
-
-
-def _sendable_ids(as_of, now):
-    """Pending deliveries, and claims whose worker died before sending (the lease expired)."""
-    stale_claim = Q(status=Status.CLAIMED, claimed_at__lt=lease_expired_before(now))
-    return list(
-        Delivery.objects.filter(Q(status=Status.PENDING) | stale_claim, valid_until__gt=as_of)
-        .order_by("pk")
-        .values_list("pk", flat=True)
     )

@@ -3,7 +3,7 @@
 A membership covers its unit's subtree for reading, but reminders go to the
 people named on the unit itself (its managers, and its security officers as a
 copy), so a ministry's managers are not sent each department's digest as
-well; they hear about a department when its notice escalates.
+well; they hear about their overdue departments in one escalation digest.
 """
 
 from dataclasses import dataclass, field
@@ -51,18 +51,19 @@ class Directory:
     def members(self, unit_id, role):
         return self.by_role.get((unit_id, role), [])
 
-    def unit_recipients(self, unit_id, escalate=False):
-        """[(Recipient, RecipientRole)] for a unit's notice, one entry per person (the
-        strongest role wins: manager, then officer, then the parent's manager)."""
+    def unit_recipients(self, unit_id):
+        """[(Recipient, RecipientRole)] for a unit's notice, one entry per person (a manager
+        who is also an officer of the unit gets the manager's notice)."""
         chosen = {}
         pairs = [(r, RecipientRole.MANAGER) for r in self.members(unit_id, Role.MANAGER)]
         pairs += [(r, RecipientRole.OFFICER) for r in self.members(unit_id, Role.OFFICER)]
-        parent_id = self.parents.get(unit_id)
-        if escalate and parent_id:
-            pairs += [(r, RecipientRole.ESCALATION) for r in self.members(parent_id, Role.MANAGER)]
         for recipient, role in pairs:
             chosen.setdefault(recipient.user_id, (recipient, role))
         return list(chosen.values())
+
+    def is_top(self, unit_id):
+        """A ministry, agency or province: no parent unit to escalate to."""
+        return self.parents.get(unit_id) is None
 
     def roll_up(self, counts_by_owner):
         """{unit id: systems in its whole subtree} from counts per owning unit."""

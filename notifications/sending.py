@@ -1,43 +1,54 @@
-"""Sending one delivery exactly once: claim it in the database, then talk to the SMTP server.
+"""Sending deliveries exactly once: claim each in the database, then talk to the SMTP server.
 
 The states, each change a conditional UPDATE that only one worker can win:
 
     pending --claim--> claimed --transmit--> transmitting --> sent
-       ^                  |                       |  \\--> failed (refused, or retries used up)
-       |__ transient SMTP failure (retried later) /
+       ^                  |  \\                     |  \\--> deferred (4xx, connection error,
+       |                  |   \\--> failed         |        time-out): claimed again when its
+       |                  |   (the e-mail cannot   |        next attempt is due
+       |                  |    be built)           \\--> failed (5xx, or still refused when the
+       |                  |                             schedule's time ran out)
     claimed/pending --> skipped (nothing outstanding any more, superseded, no address)
+    transmitting, worker gone past the lease --> unknown (a person checks; never resent blindly)
 
-* Two workers, a retried task, a second beat tick: only one UPDATE ... WHERE
-  status='pending' matches; the others change no row and send nothing.
+* Two workers, a re-queued task, a second beat tick: only one UPDATE ... WHERE
+  status IN (...) matches; the others change no row and send nothing. A deferred
+  row is claimable only once its next attempt is due, so re-queueing it during an
+  outage neither sends it early nor uses up anything: failure comes from time
+  (REMINDER_GIVE_UP_AFTER_HOURS after the first attempt), never from a count.
 * A worker that dies after claiming and before transmitting has talked to no
   SMTP server. Its row stays `claimed`; once the claim is older than the lease
-  (REMINDER_CLAIM_LEASE_SECONDS, far longer than EMAIL_TIMEOUT) the next
-  planner run hands it out again and it is sent once: neither lost nor doubled.
+  (REMINDER_CLAIM_LEASE_SECONDS, far longer than EMAIL_TIMEOUT) the sweeper hands
+  it out again and it is sent once: neither lost nor doubled.
 * A worker that dies while `transmitting` may or may not have had the message
   accepted: SMTP and the database cannot commit together. We choose AT MOST
-  ONCE for that window: the stale row is marked failed with that reason, for a
-  person to check and resend from the admin, never resent blindly. The message
-  carries a Message-ID fixed per delivery, so even a manual resend is dropped
-  as a duplicate by mail clients that dedupe.
+  ONCE for that window: the stale row becomes `unknown`, listed for national
+  administrators with its Message-ID to look up in the mail server's log. The
+  Message-ID is fixed per delivery, so even a deliberate resend is dropped as a
+  duplicate by mail clients that dedupe.
+* One bad delivery never stops the others: any error while building one e-mail
+  (say a header the e-mail library refuses) fails that delivery with the reason.
 """
 
 import logging
 import smtplib
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.core.mail import get_connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .ledger import claimable, gives_up, next_attempt_at
 from .messages import build_email
 from .models import Delivery, Status
-from .planner import lease_expired_before
 
 logger = logging.getLogger(__name__)
 
-SENT, SKIPPED, FAILED, RETRY, NOT_CLAIMED = "sent", "skipped", "failed", "retry", "not_claimed"
+SENT, SKIPPED, FAILED, DEFERRED = "sent", "skipped", "failed", "deferred"
+NOT_CLAIMED = "not_claimed"
 
 
 @dataclass
@@ -47,13 +58,51 @@ class Outcome:
     attempts: int = 0
 
 
-def claim(delivery_id, now=None):
-    """Take the delivery for this worker: a token, or None if another worker has it or it is
-    done. A claim whose lease expired (its worker died before transmitting) is taken over."""
+class Mailer:
+    """One SMTP connection for a batch of deliveries, opened on the first send and opened
+    again after an error (a refused or dropped connection must not poison the next one)."""
+
+    def __init__(self):
+        self.connection = get_connection()
+
+    def send(self, message):
+        message.connection = self.connection
+        try:
+            # Opened here, not by send_messages(), which would close what it opened itself.
+            self.connection.open()
+            message.send()
+        except Exception:
+            self.reset()
+            raise
+
+    def reset(self):
+        try:
+            self.connection.close()
+        except (smtplib.SMTPException, OSError):
+            logger.info("Reminders: closing a broken SMTP connection failed", exc_info=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.reset()
+
+
+def send_batch(delivery_ids, now=None, force=False):
+    """Claim and send each delivery in turn over one SMTP connection: {outcome: count}."""
+    outcomes = Counter()
+    with Mailer() as mailer:
+        for delivery_id in delivery_ids:
+            outcomes[deliver(delivery_id, now, force=force, mailer=mailer).status] += 1
+    return outcomes
+
+
+def claim(delivery_id, now=None, force=False):
+    """Take the delivery for this worker: a token, or None if another worker has it, it is
+    done, or it is deferred and not yet due (unless `force`)."""
     now = now or timezone.now()
     token = uuid.uuid4()
-    stale = Q(status=Status.CLAIMED, claimed_at__lt=lease_expired_before(now))
-    won = Delivery.objects.filter(Q(status=Status.PENDING) | stale, pk=delivery_id).update(
+    won = Delivery.objects.filter(claimable(now, force), pk=delivery_id).update(
         status=Status.CLAIMED, claim_token=token, claimed_at=now
     )
     return token if won else None
@@ -68,33 +117,65 @@ def _move(delivery_id, token, from_status, **changes):
     )
 
 
-def deliver(delivery_id, now=None):
-    """Claim, build and send one delivery; what happened, for the task to act on."""
-    token = claim(delivery_id, now)
+def deliver(delivery_id, now=None, force=False, mailer=None):
+    """Claim, build and send one delivery; what happened, for the caller to count."""
+    if mailer is None:
+        with Mailer() as own:
+            return deliver(delivery_id, now, force, own)
+    now = now or timezone.now()
+    token = claim(delivery_id, now, force)
     if token is None:
         return Outcome(NOT_CLAIMED)
-    delivery = Delivery.objects.select_related(
-        "recipient", "unit", "campaign", "system", "system__owner"
-    ).get(pk=delivery_id)
-    message = build_email(delivery)
+    try:
+        delivery, message = _built(delivery_id)
+    except Exception as error:  # any bad data: this delivery fails, the others go on
+        reason = _reason(_("The e-mail could not be built: %(error)s"), error=describe(error))
+        return _fail(delivery_id, token, Status.CLAIMED, reason)
     if message is None:
         reason = _reason(_("Nothing is outstanding any more on the date of the reminder."))
         _move(delivery_id, token, Status.CLAIMED, status=Status.SKIPPED, reason=reason)
         return Outcome(SKIPPED, reason)
     attempts = delivery.attempts + 1
-    if not _move(delivery_id, token, Status.CLAIMED, status=Status.TRANSMITTING, attempts=attempts):
-        return Outcome(NOT_CLAIMED)
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        return _after_failure(delivery_id, token, error, attempts)
-    _move(
+    transmitting = _move(
         delivery_id,
+        token,
+        Status.CLAIMED,
+        status=Status.TRANSMITTING,
+        attempts=attempts,
+        first_attempt_at=delivery.first_attempt_at or now,
+    )
+    if not transmitting:
+        return Outcome(NOT_CLAIMED)
+    return _transmit(delivery, token, message, mailer, now)
+
+
+def _built(delivery_id):
+    """The delivery and its message, headers checked: a refused header (CR/LF in a unit
+    name or system code) raises here, before anything is handed to the mail server."""
+    delivery = Delivery.objects.select_related("recipient", "unit", "campaign").get(pk=delivery_id)
+    message = build_email(delivery)
+    if message is not None:
+        message.message()
+    return delivery, message
+
+
+def _transmit(delivery, token, message, mailer, now):
+    attempts = delivery.attempts + 1
+    try:
+        mailer.send(message)
+    except (smtplib.SMTPException, OSError) as error:
+        return _after_refusal(delivery, token, error, now)
+    except Exception as error:  # the e-mail library refused it: no use trying again
+        reason = _reason(_("The e-mail could not be sent: %(error)s"), error=describe(error))
+        return _fail(delivery.pk, token, Status.TRANSMITTING, reason, attempts)
+    _move(
+        delivery.pk,
         token,
         Status.TRANSMITTING,
         status=Status.SENT,
         sent_at=timezone.now(),
         claim_token=None,
+        next_attempt_at=None,
         reason="",
     )
     return Outcome(SENT, attempts=attempts)
@@ -124,25 +205,44 @@ def describe(error):
     return f"{type(error).__name__}: {error}"
 
 
-def _after_failure(delivery_id, token, error, attempts):
-    """Back to pending for a retry, or failed for good, with the server's answer."""
-    detail = describe(error)
-    if is_transient(error) and attempts < settings.REMINDER_MAX_ATTEMPTS:
-        reason = _reason(_("Attempt %(n)s failed, will retry: %(error)s"), n=attempts, error=detail)
-        _move(delivery_id, token, Status.TRANSMITTING, status=Status.PENDING, reason=reason)
-        logger.warning("Reminder %s: %s", delivery_id, reason)
-        return Outcome(RETRY, reason, attempts)
+def _after_refusal(delivery, token, error, now):
+    """Deferred to its next attempt time, or failed for good, with the server's answer."""
+    attempts = delivery.attempts + 1
+    first_attempt_at = delivery.first_attempt_at or now
+    values = {"n": attempts, "error": describe(error)}
+    if is_transient(error) and not gives_up(first_attempt_at, now):
+        retry_at = next_attempt_at(attempts, now)
+        values["at"] = f"{timezone.localtime(retry_at):%H:%M %d/%m/%Y}"
+        reason = _reason(_("Attempt %(n)s failed; next attempt at %(at)s: %(error)s"), **values)
+        _move(
+            delivery.pk,
+            token,
+            Status.TRANSMITTING,
+            status=Status.DEFERRED,
+            next_attempt_at=retry_at,
+            claim_token=None,
+            reason=reason,
+        )
+        logger.warning("Reminder %s: %s", delivery.pk, reason)
+        return Outcome(DEFERRED, reason, attempts)
     if is_transient(error):
-        text = _("Failed after %(n)s attempts: %(error)s")
+        values["hours"] = settings.REMINDER_GIVE_UP_AFTER_HOURS
+        text = _(
+            "Not accepted within %(hours)s hours of the first attempt (%(n)s attempts): %(error)s"
+        )
     else:
         text = _("Refused by the mail server after %(n)s attempt(s): %(error)s")
-    reason = _reason(text, n=attempts, error=detail)
+    return _fail(delivery.pk, token, Status.TRANSMITTING, _reason(text, **values), attempts)
+
+
+def _fail(delivery_id, token, from_status, reason, attempts=0):
     _move(
         delivery_id,
         token,
-        Status.TRANSMITTING,
+        from_status,
         status=Status.FAILED,
         claim_token=None,
+        next_attempt_at=None,
         reason=reason,
     )
     logger.error("Reminder %s: %s", delivery_id, reason)
@@ -154,8 +254,3 @@ def _reason(text, **values):
     whatever language the caller (a worker, an admin action) has active."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(text) % values if values else str(text)
-
-
-def retry_countdown(attempts):
-    """Seconds before the next try: the backoff doubles with each failed attempt."""
-    return settings.REMINDER_RETRY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)

@@ -1,4 +1,9 @@
-"""Celery tasks: thin wrappers that take ids or dates and call the domain modules."""
+"""Celery tasks: thin wrappers that take ids or dates and call the domain modules.
+
+No task retries by itself: a transient SMTP failure leaves the delivery deferred in
+the database with its next attempt time, and the sweeper (beat, every few minutes)
+sends what is due. The table is the queue; the broker is only the doorbell.
+"""
 
 import datetime
 import logging
@@ -8,8 +13,9 @@ from django.db import OperationalError as DatabaseError
 from django.utils import timezone
 
 from .dispatch import dispatch
+from .ledger import due_ids, flag_unknown_outcomes
 from .planner import plan_day
-from .sending import RETRY, deliver, retry_countdown
+from .sending import send_batch
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +42,22 @@ def plan_reminders(as_of=None):
     return {"planned": len(plan.new), "queued": sent.queued, "left_pending": sent.left_pending}
 
 
-@shared_task(bind=True, name="notifications.send_delivery", max_retries=None, ignore_result=True)
-def send_delivery(self, delivery_id):
-    """Send one reminder. SMTP failures come back as RETRY while attempts remain (counted in
-    the database, so duplicates of this task share the budget); the retry is scheduled with
-    backoff. throw=False: the retry is queued without an exception, which in-process
-    (eager) runs would otherwise propagate instead of retrying."""
-    outcome = deliver(delivery_id)
-    if outcome.status == RETRY:
-        return self.retry(countdown=retry_countdown(outcome.attempts), throw=False)
-    return outcome.status
+@shared_task(name="notifications.send_deliveries", ignore_result=True)
+def send_deliveries(delivery_ids, now=None):
+    """Send a chunk of deliveries over one SMTP connection (`now`: ISO time, for tests)."""
+    return dict(send_batch(delivery_ids, _moment(now)))
+
+
+@shared_task(name="notifications.sweep_deliveries")
+def sweep_deliveries(now=None):
+    """Beat, every few minutes: stale transmissions become unknown outcomes; due deferred
+    rows, claims past their lease and pending rows the broker never delivered are queued."""
+    moment = _moment(now) or timezone.now()
+    unknown = flag_unknown_outcomes(moment)
+    ids = due_ids(moment, timezone.localdate(moment), settled_pending_only=True)
+    result = dispatch(ids, now=now)  # a moment given (tests move time): the workers use it too
+    return {"queued": result.queued, "left_pending": result.left_pending, "unknown": unknown}
+
+
+def _moment(now):
+    return datetime.datetime.fromisoformat(now) if now else None

@@ -3,6 +3,7 @@
 import datetime
 import importlib
 import socket
+from collections import Counter
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -10,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from compliance.celery import app as celery_app
 from notifications.models import DeadlineCampaign
@@ -116,16 +118,24 @@ class RecordingHandler:
 
     def __init__(self):
         self.received = []
+        self.raw = []
         self.attempts = 0
         self.refusals = []
         self.always = None
+        self.peers = set()  # one client address per SMTP connection
+
+    @property
+    def sessions(self):
+        return len(self.peers)
 
     async def handle_DATA(self, server, session, envelope):
         self.attempts += 1
+        self.peers.add(session.peer)
         if self.always:
             return self.always
         if self.refusals:
             return self.refusals.pop(0)
+        self.raw.append(envelope.content)
         self.received.append(message_from_bytes(envelope.content, policy=default_policy))
         return "250 Message accepted for delivery"
 
@@ -144,9 +154,27 @@ def smtp_server(settings):
     settings.EMAIL_PORT = controller.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 10
-    settings.REMINDER_RETRY_BACKOFF_SECONDS = 0
     yield handler
     controller.stop()
+
+
+def on(day, hour=7, minute=0):
+    """An aware moment on a date, Vietnam time: tests move time by passing it, not sleeping."""
+    naive = datetime.datetime.combine(day, datetime.time(hour, minute))
+    return timezone.make_aware(naive)
+
+
+def no_mail_server(settings):
+    """Django pointed at a local port where nothing listens: connections are refused."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+
+
+def statuses():
+    """{status: number of deliveries}."""
+    from notifications.models import Delivery
+
+    return dict(Counter(Delivery.objects.values_list("status", flat=True)))
 
 
 def delivery_of(message):

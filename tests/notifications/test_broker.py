@@ -3,15 +3,18 @@
 import datetime
 import logging
 import time
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
 
 from compliance.celery import app as celery_app
+from notifications.dispatch import dispatch
 from notifications.models import Delivery, Status
-from notifications.tasks import plan_reminders
+from notifications.tasks import plan_reminders, sweep_deliveries
 
-from .conftest import free_port, seed_deadlines
+from .conftest import free_port, on, seed_deadlines
 
 pytestmark = [
     pytest.mark.broker,
@@ -63,19 +66,30 @@ def test_beat_task_fans_out_through_redis_and_a_worker_sends_each_once(
     assert len(smtp_server.received) == EXPECTED and smtp_server.attempts == EXPECTED
 
 
-def test_a_refusing_server_is_retried_by_the_worker_then_failed(
-    province, smtp_server, worker, settings
+def test_a_re_queue_storm_during_an_outage_fails_nothing_and_recovery_sends_each_once(
+    province, smtp_server, worker
 ):
-    settings.REMINDER_MAX_ATTEMPTS = 2
-    smtp_server.always = "451 4.3.0 Try again later"
+    smtp_server.always = "421 4.3.2 System not accepting network messages"
     plan_reminders.delay("2024-09-23").get(timeout=60)
-    wait_for(settled(Status.FAILED))
-    assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
-    assert smtp_server.attempts == 2 * EXPECTED and smtp_server.received == []
+    wait_for(settled(Status.DEFERRED))
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    for _ in range(5):  # an operator re-queues the day, again and again, during the outage
+        dispatch(ids)
+        plan_reminders.delay("2024-09-23").get(timeout=60)
+    # The solo worker takes tasks in order: once this sweep answers, the storm has been run.
+    assert sweep_deliveries.delay().get(timeout=60)["queued"] == 0
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Status.DEFERRED}
+    assert smtp_server.attempts == EXPECTED  # not yet due: re-queued tasks try nothing early
+    smtp_server.always = None  # the server is back
+    due = (timezone.now() + timedelta(minutes=1, seconds=1)).isoformat()
+    sweep_deliveries.delay(now=due).get(timeout=60)
+    wait_for(settled(Status.SENT))
+    assert len(smtp_server.received) == EXPECTED
+    assert len({m["Message-ID"] for m in smtp_server.received}) == EXPECTED
 
 
-def test_redis_down_when_the_planner_runs_is_logged_and_the_next_run_catches_up(
-    province, smtp_server, caplog
+def test_redis_down_when_the_planner_runs_is_logged_and_the_sweeper_catches_up(
+    province, smtp_server, caplog, settings
 ):
     celery_app.conf.broker_write_url = f"redis://127.0.0.1:{free_port()}/4"  # nothing listens
     try:
@@ -85,12 +99,14 @@ def test_redis_down_when_the_planner_runs_is_logged_and_the_next_run_catches_up(
         celery_app.conf.broker_write_url = None
     assert outcome == {"planned": EXPECTED, "queued": 0, "left_pending": EXPECTED}
     assert "message broker is unavailable" in caplog.text
-    assert "the next planner run will send them" in caplog.text
+    assert "the sweeper will queue them again" in caplog.text
     assert Delivery.objects.filter(status=Status.PENDING).count() == EXPECTED
     assert smtp_server.received == []
     celery_app.control.purge()
+    # The next sweep once the pending rows are older than a lease, still on the planned day.
+    tick = on(datetime.date(2024, 9, 23), hour=23)
+    Delivery.objects.update(created_at=tick - timedelta(hours=1))
     with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-        next_day = plan_reminders.delay(datetime.date(2024, 9, 24).isoformat()).get(timeout=60)
-        assert next_day["queued"] == EXPECTED
+        assert sweep_deliveries.delay(now=tick.isoformat()).get(timeout=60)["queued"] == EXPECTED
         wait_for(settled(Status.SENT))
     assert len(smtp_server.received) == EXPECTED

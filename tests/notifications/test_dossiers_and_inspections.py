@@ -33,8 +33,13 @@ def run(as_of):
 
 
 def notices(**filters):
+    """(stage:start:step, recipient, role) of each notice in the dossier digests."""
     rows = Delivery.objects.filter(kind=Kind.DOSSIER, **filters).select_related("recipient")
-    return sorted((row.subject, row.recipient.username, row.role) for row in rows)
+    return sorted(
+        (item.partition(":")[2], row.recipient.username, row.role)
+        for row in rows
+        for item in row.items
+    )
 
 
 def submitted(unit, level, on):

@@ -45,7 +45,7 @@ def test_english_for_a_recipient_who_chose_it(province):
     RecipientPreference.objects.create(user=delivery.recipient, language="en")
     message = build_email(delivery)
     assert message.subject.startswith("[Tỉnh Thử] 3 systems outstanding")
-    assert "Dear manager-p99," in message.body and "7 days left." in message.body
+    assert "Dear Manager of Tỉnh Thử," in message.body and "7 days left." in message.body
     assert "Legal basis: Chỉ thị 09/CT-TTg" in message.body
 
 
@@ -57,9 +57,24 @@ def test_officers_copy_and_escalation_say_why_they_receive_it(province):
         role="escalation"
     )
     message = build_email(escalation)
-    assert message.subject.startswith("Quá hạn: [Sở TT&TT Tỉnh Thử]")
-    assert "lãnh đạo đơn vị cấp trên của Sở TT&amp;TT Tỉnh Thử" in html_of(message)
+    assert message.subject.startswith("Quá hạn: [Tỉnh Thử] 1 đơn vị trực thuộc")
+    assert "với tư cách lãnh đạo Tỉnh Thử" in html_of(message)
+    assert "Sở TT&amp;TT Tỉnh Thử" in html_of(message)
     assert "Đã quá hạn 7 ngày." in message.body
+
+
+def test_the_greeting_uses_the_full_name_or_else_the_role_and_unit_never_the_login(province):
+    manager = planned_digest("manager-p99")
+    assert "Kính gửi Lãnh đạo Tỉnh Thử," in build_email(manager).body
+    officer = Delivery.objects.select_related("recipient", "unit").get(
+        kind=Kind.CAMPAIGN, recipient__username="officer-p99"
+    )
+    body = build_email(officer).body
+    assert "Kính gửi Cán bộ chuyên trách an toàn thông tin của Tỉnh Thử," in body
+    assert "officer-p99," not in body
+    manager.recipient.first_name, manager.recipient.last_name = "Văn An", "Nguyễn"
+    manager.recipient.save()
+    assert "Kính gửi Văn An Nguyễn," in build_email(manager).body
 
 
 def test_the_message_id_is_fixed_per_delivery(province):

@@ -2,14 +2,19 @@
 
 import datetime
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
 
 from notifications.models import Delivery, Kind, Status
 from notifications.planner import plan_day
-from notifications.sending import NOT_CLAIMED, SENT, claim, deliver
-from notifications.tasks import plan_reminders, send_delivery
+from notifications.sending import DEFERRED, NOT_CLAIMED, SENT, claim, deliver, send_batch
+from notifications.tasks import plan_reminders, sweep_deliveries
+
+from .conftest import no_mail_server, on, statuses
 
 pytestmark = pytest.mark.usefixtures("only_approval")
 AS_OF = datetime.date(2024, 9, 23)
@@ -17,11 +22,6 @@ AS_OF = datetime.date(2024, 9, 23)
 
 def run(as_of=AS_OF):
     plan_reminders.delay(as_of.isoformat()).get()
-
-
-def by_status():
-    rows = Delivery.objects.values_list("status", flat=True)
-    return {status: list(rows).count(status) for status in set(rows)}
 
 
 def test_end_to_end_through_a_real_smtp_server(province, smtp_server):
@@ -38,23 +38,32 @@ def test_end_to_end_through_a_real_smtp_server(province, smtp_server):
     assert len(smtp_server.received) == 7 and smtp_server.attempts == 7
 
 
-def test_a_server_answering_451_is_retried_then_recorded_as_failed(province, smtp_server, settings):
-    settings.REMINDER_MAX_ATTEMPTS = 3
+def test_a_server_answering_451_defers_each_until_the_schedule_runs_out(province, smtp_server):
     smtp_server.always = "451 4.3.0 Mailbox temporarily unavailable"
     run()
-    rows = Delivery.objects.all()
-    assert by_status() == {Status.FAILED: 7}  # every one tried: one failure stops nothing else
-    assert {row.attempts for row in rows} == {3}
-    assert all("451" in row.reason and "3" in row.reason for row in rows)
-    assert smtp_server.attempts == 7 * 3 and smtp_server.received == []
-    run()
-    assert smtp_server.attempts == 7 * 3  # failed is final until someone resends it
+    assert statuses() == {Status.DEFERRED: 7}  # every one tried: one refusal stops nothing else
+    row = Delivery.objects.first()
+    assert row.attempts == 1 and "451" in row.reason
+    assert row.next_attempt_at == row.first_attempt_at + timedelta(minutes=1)
+    run()  # a second planner tick: nothing is due yet, so nothing is tried early
+    assert smtp_server.attempts == 7
+    moment = Delivery.objects.aggregate(last=Max("first_attempt_at"))["last"]
+    for minutes in (1, 5, 15, *[60] * 47):  # the schedule, then hourly, up to 48 hours
+        moment += timedelta(minutes=minutes)
+        sweep_deliveries(now=moment.isoformat())
+        assert statuses() == {Status.DEFERRED: 7}, moment
+    moment += timedelta(minutes=60)
+    sweep_deliveries(now=moment.isoformat())
+    assert statuses() == {Status.FAILED: 7}  # only the schedule's time ends the retries
+    row.refresh_from_db()
+    assert row.attempts == 52 and "48" in row.reason and "451" in row.reason
+    assert smtp_server.received == []
 
 
-def test_a_permanent_refusal_is_not_retried(province, smtp_server):
+def test_a_permanent_refusal_fails_at_once(province, smtp_server):
     smtp_server.always = "550 5.1.1 No such user"
     run()
-    assert by_status() == {Status.FAILED: 7}
+    assert statuses() == {Status.FAILED: 7}
     assert {row.attempts for row in Delivery.objects.all()} == {1}
     assert "550" in Delivery.objects.first().reason
 
@@ -62,21 +71,31 @@ def test_a_permanent_refusal_is_not_retried(province, smtp_server):
 def test_a_transient_refusal_then_acceptance_sends_each_once(province, smtp_server):
     smtp_server.refusals = ["451 4.3.0 Try later", "421 4.7.0 Busy"]
     run()
-    assert by_status() == {Status.SENT: 7}
+    assert statuses() == {Status.SENT: 5, Status.DEFERRED: 2}
+    sweep_deliveries(now=(timezone.now() + timedelta(minutes=1, seconds=1)).isoformat())
+    assert statuses() == {Status.SENT: 7}
     assert len(smtp_server.received) == 7 and smtp_server.attempts == 9
     assert len({m["Message-ID"] for m in smtp_server.received}) == 7
 
 
-def test_no_mail_server_at_all_fails_after_the_retries(province, settings):
-    from .conftest import free_port
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
-    settings.REMINDER_RETRY_BACKOFF_SECONDS = 0
-    settings.REMINDER_MAX_ATTEMPTS = 2
+def test_no_mail_server_at_all_defers_with_the_connection_error(province, settings):
+    no_mail_server(settings)
     run()
-    assert by_status() == {Status.FAILED: 7}
+    assert statuses() == {Status.DEFERRED: 7}
     assert "ConnectionRefusedError" in Delivery.objects.first().reason
+
+
+def test_one_batch_uses_one_smtp_connection(province, smtp_server):
+    ids = plan_day(AS_OF).to_send
+    assert dict(send_batch(ids)) == {SENT: 7}
+    assert smtp_server.sessions == 1
+
+
+def test_a_refused_message_does_not_poison_the_connection_for_the_next(province, smtp_server):
+    ids = plan_day(AS_OF).to_send
+    smtp_server.refusals = ["421 4.7.0 Closing"]  # a 421 drops the connection
+    assert dict(send_batch(ids)) == {SENT: 6, DEFERRED: 1}
+    assert smtp_server.sessions == 2  # reconnected once
 
 
 def test_a_claim_is_exclusive(province, smtp_server):
@@ -93,38 +112,38 @@ def test_a_worker_dying_between_claim_and_send_loses_nothing_and_sends_once(
 ):
     plan = plan_day(AS_OF)
     victim = plan.to_send[0]
-    claim(victim)  # ... and the worker process dies here, before any SMTP traffic
+    claim(victim, now=on(AS_OF))  # ... and the worker process dies here, before any SMTP
     # The broker redelivers the unacknowledged task at once (acks_late): the claim holds.
-    assert send_delivery.apply((victim,)).get() == NOT_CLAIMED
-    for other in plan.to_send[1:]:
-        deliver(other)
-    assert victim not in plan_day(AS_OF).to_send  # the claim is not stale yet
-    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
-        seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1
-    )
-    retry = plan_day(AS_OF, now=later)  # the next planner run, once the lease has expired
-    assert retry.to_send == [victim]
-    assert deliver(victim, now=later).status == SENT
+    assert deliver(victim, now=on(AS_OF, minute=1)).status == NOT_CLAIMED
+    assert send_batch(plan.to_send[1:]) == {SENT: 6}
+    sweep_deliveries(now=on(AS_OF, minute=5).isoformat())
+    assert Delivery.objects.get(pk=victim).status == Status.CLAIMED  # the claim is not stale yet
+    later = on(AS_OF) + timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1)
+    sweep_deliveries(now=later.isoformat())  # the sweeper, once the lease has expired
     assert Delivery.objects.get(pk=victim).status == Status.SENT
     mine = Delivery.objects.get(pk=victim).recipient.email
     assert [m["To"] for m in smtp_server.received].count(mine) == 1
-    assert plan_day(AS_OF, now=later).to_send == []
+    assert len(smtp_server.received) == 7
 
 
-def test_a_worker_dying_while_transmitting_is_flagged_never_resent(province, smtp_server, settings):
+def test_a_worker_dying_while_transmitting_leaves_an_unknown_outcome_never_resent(
+    province, smtp_server, settings
+):
     plan = plan_day(AS_OF)
     victim = plan.to_send[0]
-    long_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(
-        seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1
-    )
-    Delivery.objects.filter(pk=victim).update(status=Status.TRANSMITTING, claimed_at=long_ago)
-    again = plan_day(AS_OF)
-    assert victim not in again.to_send and again.abandoned == 1
+    token = claim(victim, now=on(AS_OF))
+    # What a worker killed in the middle of the SMTP conversation leaves behind.
+    Delivery.objects.filter(pk=victim, claim_token=token).update(status=Status.TRANSMITTING)
+    send_batch(plan.to_send[1:])
+    later = on(AS_OF) + timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1)
+    assert sweep_deliveries(now=later.isoformat())["unknown"] == 1
     row = Delivery.objects.get(pk=victim)
-    assert row.status == Status.FAILED and "may or may not" in row.reason.replace(
-        "có thể", "may or may not"
-    )
-    assert smtp_server.attempts == 0
+    assert row.status == Status.UNKNOWN and "Message-ID" in row.reason
+    assert victim not in plan_day(AS_OF, now=later, rerun=True).to_send
+    sweep_deliveries(now=(later + timedelta(hours=1)).isoformat())
+    assert Delivery.objects.get(pk=victim).status == Status.UNKNOWN
+    sent_to = [m["To"] for m in smtp_server.received]
+    assert row.recipient.email not in sent_to and len(sent_to) == 6
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
