@@ -1,87 +1,148 @@
-"""A system's change history (django-simple-history) as lines people can read."""
+"""Change history (django-simple-history) as lines people can read: who, when, from which import
+file, and each changed field as its label, old value → new value, in the user's language.
 
+One reading serves the system page (templates/compliance/system.html) and every admin history
+page (templates/simple_history/object_history_list.html), whatever the model.
+"""
+
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import InformationSystem, Unit
-
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-HIDDEN_FIELDS = {"name_ascii", "updated_at"}
+# Kept by save() from other fields, or bookkeeping: never a change a person made.
+HIDDEN_FIELDS = {"name_ascii", "updated_at", "path", "reporting_unit"}
+NOTHING = "—"
 
 
 @dataclass
 class Change:
     name: str  # the model field's name
     label: str
-    old: object
-    new: object
+    old: str
+    new: str
 
 
 @dataclass
 class HistoryEntry:
+    record: object  # the historical row
     when: object
     who: object
     action: str
     changes: list
+    reason: str
+    batch: object  # the ImportBatch that wrote it, or None
 
 
-def change_history(system):
-    """Newest first: who, when, what (field, old → new), in three queries whatever the length."""
-    records = list(system.history.select_related("history_user").order_by("history_date"))
+def change_history(obj):
+    """Newest first; a few queries whatever the length."""
+    records = list(_records(obj.history.all()))
+    return describe(records)[::-1]
+
+
+def page_history(page_records):
+    """The entries of one admin history page (newest first), each compared with the record
+    before it, which may sit on the next page."""
+    records = list(page_records)
+    if not records:
+        return []
+    oldest = records[-1]
+    key = oldest.instance_type._meta.pk.attname
+    before = _records(type(oldest).objects.filter(**{key: getattr(oldest, key)}))
+    previous = before.filter(history_date__lt=oldest.history_date).last()
+    described = describe([*([previous] if previous else []), *records[::-1]])
+    return described[1:][::-1] if previous else described[::-1]
+
+
+def _records(queryset):
+    related = ["history_user"]
+    if any(f.name == "import_batch" for f in queryset.model._meta.fields):
+        related.append("import_batch")
+    return queryset.select_related(*related).order_by("history_date", "history_id")
+
+
+def describe(records):
+    """Entries for historical records in date order, each compared with the one before."""
     labels = _foreign_labels(records)
-    entries = []
-    previous = None
+    entries, previous = [], None
     for record in records:
         changes = [] if previous is None else _changes(previous, record, labels)
         entries.append(
             HistoryEntry(
-                record.history_date, record.history_user, ACTIONS[record.history_type], changes
+                record=record,
+                when=record.history_date,
+                who=record.history_user,
+                action=ACTIONS[record.history_type],
+                changes=changes,
+                reason=record.history_change_reason or "",
+                batch=getattr(record, "import_batch", None),
             )
         )
         previous = record
-    return entries[::-1]
+    return entries
+
+
+def _foreign_keys(model):
+    return [f for f in model._meta.concrete_fields if f.is_relation and f.name not in HIDDEN_FIELDS]
 
 
 def _foreign_labels(records):
-    """{(model, id): label} for the units and users that the records point to."""
-    unit_ids = {r.owner_id for r in records} | {r.operator_id for r in records}
-    user_ids = {r.responsible_officer_id for r in records}
+    """{(model, id): label} for the objects the records point to, one query per model."""
+    if len(records) < 2:
+        return {}
+    wanted = {}
+    for field in _foreign_keys(records[0].instance_type):
+        ids = {getattr(r, field.attname) for r in records} - {None}
+        wanted.setdefault(field.related_model, set()).update(ids)
     labels = {}
-    if len(records) > 1:
-        for unit in Unit.objects.filter(pk__in=unit_ids - {None}).only("pk", "name"):
-            labels["unit", unit.pk] = unit.name
-        users = get_user_model().objects.filter(pk__in=user_ids - {None})
-        for user in users:
-            labels["user", user.pk] = user.get_username()
+    for model, ids in wanted.items():
+        for pk, obj in model._default_manager.in_bulk(ids).items():
+            labels[model, pk] = _object_label(obj)
     return labels
 
 
-def _display(field, value, labels):
+def _object_label(obj):
+    if isinstance(obj, get_user_model()):
+        return obj.get_full_name() or obj.get_username()
+    return getattr(obj, "name", None) or str(obj)
+
+
+def display(field, value, labels):
+    """A field's value as the user reads it: labels of choices, names of related objects,
+    dates as dd/mm/yyyy, yes/no."""
     if value is None or value == "":
-        return "—"
+        return NOTHING
     if field.choices:
-        return dict(field.flatchoices).get(value, value)
+        return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        kind = "unit" if field.related_model is Unit else "user"
-        return labels.get((kind, value), value)
-    return value
+        return labels.get((field.related_model, value), str(value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def _changes(old, new, labels):
-    delta = new.diff_against(old)
+    model = new.instance_type
+    delta = new.diff_against(old, foreign_keys_are_objs=False)
+    order = {f.name: index for index, f in enumerate(model._meta.concrete_fields)}
     changes = []
-    for change in delta.changes:
+    for change in sorted(delta.changes, key=lambda c: order.get(c.field, len(order))):
         if change.field in HIDDEN_FIELDS:
             continue
-        field = InformationSystem._meta.get_field(change.field)
+        field = model._meta.get_field(change.field)
         changes.append(
             Change(
                 field.name,
                 str(field.verbose_name),
-                _display(field, change.old, labels),
-                _display(field, change.new, labels),
+                display(field, change.old, labels),
+                display(field, change.new, labels),
             )
         )
     return changes

@@ -133,6 +133,22 @@ def _attachment(data, name, fmt):
     return response
 
 
+def visible_imports(user, queryset=None):
+    """The imports a user may open: national administrators all, officers their own."""
+    queryset = ImportBatch.objects.all() if queryset is None else queryset
+    if not scope.can_edit_systems(user):
+        return queryset.none()
+    if scope.is_national_admin(user):
+        return queryset
+    return queryset.filter(user=user)
+
+
+def can_view_import(user, batch):
+    return scope.can_edit_systems(user) and (
+        scope.is_national_admin(user) or batch.user_id == user.pk
+    )
+
+
 class ImportBatchAdmin(admin.ModelAdmin):
     """The import history: read-only; national administrators see every import, others theirs."""
 
@@ -172,10 +188,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     exclude = ("errors",)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if scope.is_national_admin(request.user):
-            return queryset
-        return queryset.filter(user=request.user)
+        return visible_imports(request.user, super().get_queryset(request))
 
     @admin.display(description=_("errors"))
     def error_list(self, obj):
