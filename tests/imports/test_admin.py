@@ -134,3 +134,33 @@ def test_import_history_in_the_admin_shows_ones_own_imports(client, officer, two
     assert (
         client.get(reverse("admin:registry_importbatch_change", args=[mine.pk])).status_code == 404
     )
+
+
+def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(
+    officer, client, settings, monkeypatch
+):
+    from django.core.files.uploadhandler import MemoryFileUploadHandler
+
+    def never(*args, **kwargs):
+        raise AssertionError("the file's bytes were read")
+
+    monkeypatch.setattr(MemoryFileUploadHandler, "receive_data_chunk", never)
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    response = upload(client, b"x" * (2 * 1024 * 1024), name="lon.csv")
+    assert response.status_code == 200
+    batch = ImportBatch.objects.get()
+    assert (batch.file_name, batch.status, batch.source.name) == (
+        "lon.csv",
+        ImportStatus.REJECTED,
+        "",
+    )
+    assert batch.size > 2 * 1024 * 1024
+    assert batch.message == "Chưa ghi dữ liệu nào: Tệp có dung lượng 2 MB; giới hạn là 1 MB."
+    assert batch.message in response.content.decode()
+
+
+def test_an_upload_just_under_the_limit_is_read(officer, client, settings):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    data = basic_csv(["NEW-1", "Hệ thống", "Tỉnh A", "2", ""])
+    response = upload(client, data + b"\n" * (1024 * 1024 - len(data)))
+    assert response.context["report"].ok
