@@ -405,6 +405,8 @@ class _Plan:
             system.clean_fields(exclude=FOREIGN_KEYS | set(errors))
         except ValidationError as error:
             errors.update(error.message_dict)
+        if "name" in errors:
+            errors.pop("name_ascii", None)  # the same error, of the name's unaccented copy
         for field_name, messages in errors.items():
             for message in messages:
                 self._error(number, field_name, message)

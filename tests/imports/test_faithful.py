@@ -162,3 +162,10 @@ def test_the_command_prints_notes_in_the_users_language(two_units, tmp_path, cap
     assert "Các cột không được nhập: STT." in out
     assert "Dòng 3 (“Tổng cộng”) là dòng tổng cộng hoặc chữ ký: đã bỏ qua." in out
     assert "Ignored" not in out and "import #" not in out
+
+
+def test_a_name_too_long_is_one_error_of_its_column(two_units, national_admin):
+    report = run_import(basic_csv(["NEW-1", "H" * 300, "Tỉnh A", "2", ""]), national_admin)
+    assert errors_of(report) == [
+        (2, "Tên hệ thống", "Ensure this value has at most 255 characters (it has 300).")
+    ]

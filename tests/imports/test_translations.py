@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from registry.models import Role
-from tests.imports.conftest import basic_csv, run_import
+from tests.imports import corpus
+from tests.imports.conftest import basic_csv, csv_bytes, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +26,34 @@ def test_import_page_in_vietnamese(client, two_units, role_user):
             reverse("admin:registry_informationsystem_import"), HTTP_ACCEPT_LANGUAGE="vi"
         ).content.decode()
     assert "Nhập danh mục hệ thống thông tin" in page and "Kiểm tra tệp" in page
+
+
+def _messages(data, user, language, name="f.csv"):
+    with translation.override(language):
+        report = run_import(data, user, name=name)
+        return [report.summary(), *report.all_notes(), *(e.message for e in report.errors)]
+
+
+@pytest.mark.parametrize(
+    "name, build",
+    [
+        ("empty.csv", lambda: b""),
+        ("header.csv", lambda: corpus.raw_xlsx(corpus.sheet([]))),
+        ("bomb.xlsx", lambda: corpus.many_entries(600)),
+        ("damaged.xlsx", lambda: b"PK\x03\x04" + bytes(100)),
+        ("calc.ods", corpus.ods),
+        ("quote.csv", corpus.unclosed_quote),
+        ("lines.csv", lambda: corpus.nul_after_8k()),
+        ("notes.csv", lambda: csv_bytes([["STT", *corpus.HEADERS], ["Tổng cộng"]])),
+        ("ragged.csv", lambda: csv_bytes([corpus.HEADERS, [*corpus.good_row(1), "x"]])),
+    ],
+)
+def test_every_message_of_a_refused_file_is_in_vietnamese(two_units, officer_a, name, build):
+    data = build()
+    english, vietnamese = (
+        _messages(data, officer_a, "en", name),
+        _messages(data, officer_a, "vi", name),
+    )
+    assert len(english) == len(vietnamese)
+    for en, vi in zip(english, vietnamese, strict=True):
+        assert en != vi, en
