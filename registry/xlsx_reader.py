@@ -287,48 +287,89 @@ class _Book:
 def _rows(archive, part, book, max_rows):
     """Rows in order of the sheet; a row with no cell yields nothing. Rows scanned are capped
     (twice the row limit plus the header search) so a sheet of empty rows stops early too."""
-    scanned, limit = 0, 2 * max_rows + 100
-    row, number, cell = None, 0, None
-    for event, element, _depth in _elements(archive, part):
-        tag = element.tag
-        if tag == MAIN + "row":
-            if event == "start":
-                number = int(element.get("r") or number + 1)
-                row = {}
-            else:
-                scanned += 1
-                if scanned > limit:
-                    raise too_many_rows(max_rows)
-                if row:
-                    yield number, _as_list(row)
-                row = None
-        elif tag == MAIN + "c" and row is not None:
-            if event == "start":
-                cell = _Cell(element, len(row) and max(row) + 1 or 1)
-            else:
-                row[cell.column] = FORMULA if cell.formula else cell.value(book)
-                cell = None
-        elif cell is not None and event == "end":
-            cell.read(tag, element)
+    sheet = _SheetTarget(book, 2 * max_rows + 100, max_rows)
+    parser = ET.XMLParser(target=sheet)
+    with archive.open(part) as stream:
+        while chunk := stream.read(READ_CHUNK):
+            parser.feed(chunk)
+            yield from sheet.take()
+        parser.close()
+        yield from sheet.take()
+
+
+class _SheetTarget:
+    """Parser callbacks that keep the cells of rows and nothing else: no element tree is built,
+    so an element a sheet repeats millions of times costs time, never memory."""
+
+    def __init__(self, book, scan_limit, max_rows):
+        self.book, self.scan_limit, self.max_rows = book, scan_limit, max_rows
+        self.done, self.scanned, self.number = [], 0, 0
+        self.row = self.cell = None
+        self.text = []  # the text of the <v> or <t> being read, if any
+        self.reading = False
+
+    def take(self):
+        done, self.done = self.done, []
+        return done
+
+    def start(self, tag, attrib):
+        if tag == ROW:
+            self.number = int(attrib.get("r") or self.number + 1)
+            self.row, self.last = {}, 0
+        elif tag == CELL and self.row is not None:
+            self.cell = _Cell(attrib, self.last + 1)
+        elif self.cell is not None and tag in (VALUE, TEXT):
+            self.reading, self.text = True, []
+        elif self.cell is not None and tag == FORMULA_TAG:
+            self.cell.formula = True
+        elif tag == PHONETIC and self.cell is not None:
+            self.cell.phonetic = True
+
+    def data(self, text):
+        if self.reading:
+            self.text.append(text)
+
+    def end(self, tag):
+        if tag in (VALUE, TEXT) and self.reading:
+            self.reading = False
+            self.cell.read(tag, "".join(self.text))
+        elif tag == PHONETIC and self.cell is not None:
+            self.cell.phonetic = False
+        elif tag == CELL and self.cell is not None:
+            cell, self.cell = self.cell, None
+            self.row[cell.column] = FORMULA if cell.formula else cell.value(self.book)
+            self.last = cell.column
+        elif tag == ROW:
+            self.scanned += 1
+            if self.scanned > self.scan_limit:
+                raise too_many_rows(self.max_rows)
+            if self.row:
+                self.done.append((self.number, _as_list(self.row)))
+            self.row = None
+
+    def close(self):
+        return None
+
+
+ROW, CELL, VALUE, TEXT = MAIN + "row", MAIN + "c", MAIN + "v", MAIN + "t"
+FORMULA_TAG, PHONETIC = MAIN + "f", MAIN + "rPh"
 
 
 class _Cell:
-    def __init__(self, element, next_column):
-        reference = CELL_REF.match(element.get("r", "") or "")
+    def __init__(self, attrib, next_column):
+        reference = CELL_REF.match(attrib.get("r", "") or "")
         self.column = column_index_from_string(reference[1]) if reference else next_column
         if self.column > MAX_COLUMNS:
             raise ValueError("column")
-        self.kind = element.get("t", "n")
-        self.style = int(element.get("s", 0) or 0)
-        self.text, self.inline, self.formula = None, [], False
+        self.kind = attrib.get("t", "n")
+        self.style = int(attrib.get("s", 0) or 0)
+        self.text, self.inline, self.formula, self.phonetic = None, [], False, False
 
-    def read(self, tag, element):
-        if tag == MAIN + "v":
-            self.text = element.text
-        elif tag == MAIN + "f":
-            self.formula = True
-        elif tag == MAIN + "t" and element.text:
-            self.inline.append(element.text)  # <is><t> or rich text runs <is><r><t>
+    def read(self, tag, text):
+        if tag == VALUE:
+            self.text = text
+        elif not self.phonetic:
+            self.inline.append(text)  # <is><t> or rich text runs <is><r><t>
 
     def value(self, book):
         return book.value(self.kind, self.style, self.text, "".join(self.inline) or None)
