@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.utils.escape import unescape
 
 XLSX_MAGIC = b"PK\x03\x04"
 READ_CHUNK = 64 * 1024
@@ -261,7 +262,7 @@ class _Book:
             elif event == "end" and element.tag == MAIN + "t" and element.text and not phonetic:
                 parts.append(element.text)
             elif event == "end" and element.tag == MAIN + "si" and depth == 2:
-                strings.append("".join(parts))
+                strings.append(_unescape("".join(parts)))
                 if len(strings) > limit:
                     raise _overloaded()
         return strings
@@ -270,7 +271,7 @@ class _Book:
         if kind == "s":
             return self.strings[int(text)]
         if kind == "inlineStr":
-            return inline
+            return _unescape(inline)
         if text is None:
             return None
         if kind in ("str", "e"):
@@ -373,6 +374,12 @@ class _Cell:
 
     def value(self, book):
         return book.value(self.kind, self.style, self.text, "".join(self.inline) or None)
+
+
+def _unescape(text):
+    """Excel writes control characters as _xHHHH_ (a carriage return as _x000D_): decoded, so
+    that the import refuses them by name instead of storing the escape."""
+    return unescape(text) if text and "_x" in text else text
 
 
 def _as_list(row):

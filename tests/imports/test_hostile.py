@@ -163,3 +163,11 @@ def test_a_line_break_in_an_xlsx_cell_is_an_error(refused):
     row = corpus.inline_row(2, ["NEW-1", "Hai\ndòng", "Tỉnh A", "2", "15/01/2024"])
     _text, lines = refused("lines.xlsx", sheet_of(HEADER_ROW, row))
     assert lines[0].startswith("2\tTên hệ thống\tThis cell runs over several lines")
+
+
+def test_an_escaped_control_character_in_an_xlsx_cell_is_refused_by_name(refused):
+    row = corpus.inline_row(2, ["NEW-1", "Tên_x0000_ẩn", "Tỉnh A", "2", "15/01/2024"])
+    _text, lines = refused("escaped.xlsx", sheet_of(HEADER_ROW, row))
+    assert lines == [
+        "2\tTên hệ thống\tThis text contains an invisible or control character (U+0000); remove it."
+    ]
