@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 WRITE_BATCH = 1000
 LOOKUP_CHUNK = 2000  # codes per IN (...) query: well under every database's parameter limit
 STORED_ERRORS = 1000
+MAX_RECORDED_SIZE = 2**31 - 1  # the size column's range; a larger file is refused anyway
 IMPORTED_FIELDS = [column.field for column in COLUMNS if column.field != "code"]
 FOREIGN_KEYS = {"owner", "operator", "responsible_officer"}
 # Model fields a person does not see, reported under the column they come from.
@@ -485,11 +486,11 @@ def _record(report, user, unit, sheet, upload, store=True):
         status = ImportStatus.DRY_RUN if report.dry_run else ImportStatus.APPLIED
     batch = ImportBatch.objects.create(
         user=user,
-        file_name=report.file_name[:255],
+        file_name=_printable(report.file_name)[:255],
         checksum=report.checksum,
-        size=upload.size if upload else 0,
+        size=min(upload.size if upload else 0, MAX_RECORDED_SIZE),
         source=_store(upload) if upload and store else "",
-        sheet=sheet or "",
+        sheet=_printable(sheet or "")[:100],
         default_unit=unit,
         status=status,
         total_rows=report.total_rows,
@@ -502,6 +503,12 @@ def _record(report, user, unit, sheet, upload, store=True):
     )
     report.status, report.batch = status, batch
     return report
+
+
+def _printable(text):
+    # A name from a request or a command line is recorded even when it holds control
+    # characters (PostgreSQL refuses NUL): the record of a refused run must not crash.
+    return "".join(char if char.isprintable() else "?" for char in text)
 
 
 def _store(upload):

@@ -169,3 +169,11 @@ def test_a_name_too_long_is_one_error_of_its_column(two_units, national_admin):
     assert errors_of(report) == [
         (2, "Tên hệ thống", "Ensure this value has at most 255 characters (it has 300).")
     ]
+
+
+def test_a_run_is_recorded_whatever_its_name_and_size(two_units, national_admin):
+    from registry.imports import record_refused_upload
+
+    report = record_refused_upload("bad\x00name\n.csv", 5 * 1024**3, national_admin)
+    assert (report.batch.file_name, report.batch.size) == ("bad?name?.csv", 2**31 - 1)
+    assert report.batch.message == "Nothing was written: The file is 5120 MB; the limit is 10 MB."
