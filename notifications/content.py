@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,6 +48,12 @@ def listed(rows, count, unit):
     """The first REMINDER_LIST_LIMIT rows; `more` says how many the linked page adds."""
     shown = list(rows[: settings.REMINDER_LIST_LIMIT])
     return {"rows": shown, "more": count - len(shown), "more_url": scope_url(unit)}
+
+
+def first_rows(systems):
+    """The first REMINDER_LIST_LIMIT systems and how many there are, in one query."""
+    rows = list(systems.annotate(total=Window(Count("pk")))[: settings.REMINDER_LIST_LIMIT])
+    return rows, rows[0].total if rows else 0
 
 
 def content_for(delivery):
@@ -98,7 +104,7 @@ def _campaign_content(delivery):
     # The planner only addresses units inside the campaign's scope, so the unit's subtree
     # is all in scope: no need to narrow by the campaign's units again.
     systems = _outstanding(campaign, delivery.planned_for, [delivery.unit.path])
-    count = systems.count()
+    rows, count = first_rows(systems.select_related("owner"))
     if not count:
         return None
     text = ngettext(
@@ -108,7 +114,7 @@ def _campaign_content(delivery):
     )
     subject = _campaign_subject(text, delivery, count)
     context = _campaign_context(campaign, delivery.planned_for)
-    context.update(count=count, **listed(systems.select_related("owner"), count, delivery.unit))
+    context.update(count=count, **listed(rows, count, delivery.unit))
     return Content(subject, context)
 
 
@@ -259,7 +265,7 @@ def _inspection_content(delivery):
         .filter(owner__path__startswith=delivery.unit.path)
         .select_related("owner")
     )
-    count = systems.count()
+    rows, count = first_rows(systems)
     if not count:
         return None
     subject = ngettext(
@@ -271,7 +277,7 @@ def _inspection_content(delivery):
         "count": count,
         "month": f"{delivery.planned_for:%m/%Y}",
     }
-    context = listed(systems, count, delivery.unit)
+    context = listed(rows, count, delivery.unit)
     for system in context["rows"]:
         system.inspection_due_on = next_inspection_due(system)
     horizon = settings.INSPECTION_DIGEST_HORIZON_DAYS

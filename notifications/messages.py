@@ -5,7 +5,7 @@ from email.header import Header
 from email.message import Message
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -37,8 +37,19 @@ class ReminderEmail(EmailMultiAlternatives):
 
 
 def recipient_language(user):
-    preference = RecipientPreference.objects.filter(user=user).first()
-    return preference.language if preference else settings.LANGUAGE_CODE
+    try:
+        return user.reminder_preference.language  # select_related by the sender
+    except RecipientPreference.DoesNotExist:
+        return settings.LANGUAGE_CODE
+
+
+def check_headers(message):
+    """Refuse what Django refuses when it builds the MIME message (a CR or LF in a header
+    value: BadHeaderError), without building it: the SMTP backend builds it when sending."""
+    headers = {"Subject": message.subject, "To": ", ".join(message.to), **message.extra_headers}
+    for name, value in headers.items():
+        if "\n" in str(value) or "\r" in str(value):
+            raise BadHeaderError(f"Header values can't contain newlines (got {value!r} for {name})")
 
 
 def _domain():
@@ -71,17 +82,34 @@ def salutation(delivery):
     return _("Manager of %(unit)s") % values
 
 
+def _content(delivery, language, contents):
+    key = (
+        delivery.kind,
+        delivery.campaign_id,
+        delivery.step,
+        delivery.role == RecipientRole.ESCALATION,
+        delivery.unit_id,
+        delivery.planned_for,
+        tuple(delivery.items),
+        language,
+    )
+    if key not in contents:
+        contents[key] = content_for(delivery)
+    return contents[key]
+
+
 def template_for(delivery):
     if delivery.role == RecipientRole.ESCALATION:
         return ESCALATION_TEMPLATE
     return TEMPLATES[delivery.kind]
 
 
-def build_email(delivery):
-    """The message for a delivery, or None when there is nothing to report any more."""
+def build_email(delivery, contents=None):
+    """The message for a delivery, or None when there is nothing to report any more.
+    `contents` caches what deliveries about the same thing say, for one batch."""
     language = recipient_language(delivery.recipient)
     with translation.override(language):
-        content = content_for(delivery)
+        content = _content(delivery, language, {} if contents is None else contents)
         if content is None:
             return None
         context = {

@@ -42,7 +42,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .ledger import claimable, gives_up, next_attempt_at
-from .messages import build_email
+from .messages import build_email, check_headers
 from .models import Delivery, Status
 
 logger = logging.getLogger(__name__)
@@ -89,23 +89,40 @@ class Mailer:
 
 
 def send_batch(delivery_ids, now=None, force=False):
-    """Claim and send each delivery in turn over one SMTP connection: {outcome: count}."""
+    """Send a chunk over one SMTP connection: {outcome: count}. The chunk is claimed in one
+    conditional UPDATE (each row only if it is still claimable) and loaded in one query;
+    each delivery then moves through its own states and is recorded on its own."""
     outcomes = Counter()
+    token = _claim(delivery_ids, now or timezone.now(), force)
+    claimed = _claimed(delivery_ids, token)
+    outcomes[NOT_CLAIMED] += len(set(delivery_ids)) - len(claimed)
+    contents = {}  # a unit's figures are computed once per chunk (its managers and officers)
     with Mailer() as mailer:
-        for delivery_id in delivery_ids:
-            outcomes[deliver(delivery_id, now, force=force, mailer=mailer).status] += 1
-    return outcomes
+        for delivery in claimed:
+            outcome = _deliver_claimed(delivery, token, mailer, now or timezone.now(), contents)
+            outcomes[outcome.status] += 1
+    return +outcomes  # without the zero counts
 
 
 def claim(delivery_id, now=None, force=False):
     """Take the delivery for this worker: a token, or None if another worker has it, it is
     done, or it is deferred and not yet due (unless `force`)."""
-    now = now or timezone.now()
+    token = _claim([delivery_id], now or timezone.now(), force)
+    return token if Delivery.objects.filter(pk=delivery_id, claim_token=token).exists() else None
+
+
+def _claim(delivery_ids, now, force):
     token = uuid.uuid4()
-    won = Delivery.objects.filter(claimable(now, force), pk=delivery_id).update(
+    Delivery.objects.filter(claimable(now, force), pk__in=delivery_ids).update(
         status=Status.CLAIMED, claim_token=token, claimed_at=now
     )
-    return token if won else None
+    return token
+
+
+def _claimed(delivery_ids, token):
+    rows = Delivery.objects.filter(pk__in=delivery_ids, claim_token=token, status=Status.CLAIMED)
+    related = ("recipient__reminder_preference", "unit", "campaign")
+    return list(rows.select_related(*related).order_by("pk"))
 
 
 def _move(delivery_id, token, from_status, **changes):
@@ -117,46 +134,40 @@ def _move(delivery_id, token, from_status, **changes):
     )
 
 
-def deliver(delivery_id, now=None, force=False, mailer=None):
-    """Claim, build and send one delivery; what happened, for the caller to count."""
-    if mailer is None:
-        with Mailer() as own:
-            return deliver(delivery_id, now, force, own)
+def deliver(delivery_id, now=None, force=False):
+    """Claim, build and send one delivery: what happened."""
     now = now or timezone.now()
-    token = claim(delivery_id, now, force)
-    if token is None:
+    token = _claim([delivery_id], now, force)
+    claimed = _claimed([delivery_id], token)
+    if not claimed:
         return Outcome(NOT_CLAIMED)
+    with Mailer() as mailer:
+        return _deliver_claimed(claimed[0], token, mailer, now, {})
+
+
+def _deliver_claimed(delivery, token, mailer, now, contents):
     try:
-        delivery, message = _built(delivery_id)
+        message = build_email(delivery, contents)
+        if message is not None:
+            check_headers(message)
     except Exception as error:  # any bad data: this delivery fails, the others go on
         reason = _reason(_("The e-mail could not be built: %(error)s"), error=describe(error))
-        return _fail(delivery_id, token, Status.CLAIMED, reason)
+        return _fail(delivery.pk, token, Status.CLAIMED, reason)
     if message is None:
         reason = _reason(_("Nothing is outstanding any more on the date of the reminder."))
-        _move(delivery_id, token, Status.CLAIMED, status=Status.SKIPPED, reason=reason)
+        _move(delivery.pk, token, Status.CLAIMED, status=Status.SKIPPED, reason=reason)
         return Outcome(SKIPPED, reason)
-    attempts = delivery.attempts + 1
     transmitting = _move(
-        delivery_id,
+        delivery.pk,
         token,
         Status.CLAIMED,
         status=Status.TRANSMITTING,
-        attempts=attempts,
+        attempts=delivery.attempts + 1,
         first_attempt_at=delivery.first_attempt_at or now,
     )
-    if not transmitting:
+    if not transmitting:  # its claim expired and another worker took it over
         return Outcome(NOT_CLAIMED)
     return _transmit(delivery, token, message, mailer, now)
-
-
-def _built(delivery_id):
-    """The delivery and its message, headers checked: a refused header (CR/LF in a unit
-    name or system code) raises here, before anything is handed to the mail server."""
-    delivery = Delivery.objects.select_related("recipient", "unit", "campaign").get(pk=delivery_id)
-    message = build_email(delivery)
-    if message is not None:
-        message.message()
-    return delivery, message
 
 
 def _transmit(delivery, token, message, mailer, now):
