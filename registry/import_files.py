@@ -17,6 +17,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -151,22 +152,26 @@ def _csv_rows(data):
         ) from None
     delimiter = _guess_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1  # where the record being read starts
     try:
-        yield from enumerate(reader, start=1)
+        for number, cells in enumerate(reader, start=1):
+            yield number, cells
+            line = reader.line_num + 1
     except csv.Error:
         # In practice a quote that is never closed: the cell grew past the csv module's limit.
         raise FileError(
             _(
-                'The CSV file cannot be read after line %(line)s: a quote (") is probably '
-                "never closed. Correct the file and import it again."
+                "The CSV file cannot be read from line %(line)s: a cell is far too long, "
+                'probably because a quote (") is never closed. Correct the file and import it '
+                "again."
             )
-            % {"line": reader.line_num}
+            % {"line": line}
         ) from None
 
 
 def _guess_delimiter(text):
     """The separator under which the first lines show the most known headers."""
-    head = text.splitlines()[:HEADER_SEARCH_ROWS]
+    head = list(itertools.islice(io.StringIO(text, newline=""), HEADER_SEARCH_ROWS))
     best, best_score = ",", 0
     for delimiter in DELIMITERS:
         try:
@@ -195,7 +200,11 @@ def _table(fmt, raw_rows, required, max_rows):
         )
     table = Table(fmt, headers, [], ignored_headers=list(_ignored(columns)))
     width = _width(header)
-    for number, raw in _chain(pending, rows):
+    # Blank lines count too, so that a file of millions of them stops early as well.
+    scan_limit = 2 * max_rows + HEADER_SEARCH_ROWS
+    for scanned, (number, raw) in enumerate(_chain(pending, rows), start=1):
+        if scanned > scan_limit:
+            raise too_many_rows(max_rows)
         if _skipped(number, raw, columns, table):
             continue
         values = {}

@@ -171,3 +171,17 @@ def test_an_escaped_control_character_in_an_xlsx_cell_is_refused_by_name(refused
     assert lines == [
         "2\tTên hệ thống\tThis text contains an invisible or control character (U+0000); remove it."
     ]
+
+
+def test_a_csv_of_blank_lines_stops_early(refused, settings):
+    settings.IMPORT_MAX_ROWS = 50
+    data = csv_bytes([corpus.HEADERS, corpus.good_row(1)]) + b"\r\n" * 500
+    text, _lines = refused("blank.csv", data)
+    assert "The file has more than 50 rows" in text
+
+
+def test_an_unclosed_quote_before_a_long_tail_is_refused_with_its_line(refused):
+    rows = [corpus.good_row(n) for n in range(1, 3000)]
+    text = corpus.unclosed_quote() + b"\n" + csv_bytes(rows, bom=False)
+    message, _lines = refused("tail.csv", text)
+    assert "The CSV file cannot be read from line 2: a cell is far too long" in message
