@@ -126,3 +126,15 @@ def test_the_first_change_on_a_later_page_still_shows_its_fields(
     client.force_login(national_admin)
     html = client.get(_history_url(system)).content.decode()
     assert "<strong>Cấp độ đề xuất</strong>: 2 → 3" in html
+
+
+def test_a_past_version_page_is_in_vietnamese(two_units, national_admin, client):
+    system = two_units["a"]["system"]
+    record = system.history.get()
+    client.force_login(national_admin)
+    url = reverse(
+        "admin:registry_informationsystem_simple_history", args=[system.pk, record.history_id]
+    )
+    html = client.get(url).content.decode()
+    assert f"<h1>Xem phiên bản: {system}</h1>" in html
+    assert "Lịch sử thay đổi</a>" in html and "Bản ghi nhớ" not in html
