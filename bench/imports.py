@@ -60,9 +60,11 @@ def _hostile_files(ctx):
 
     bomb = corpus.bomb(2 * 1024**3)  # 2 GiB of sheet XML in a few MB: refused by its sizes
     lying = corpus.lying_sizes(corpus.bomb(1024**3))  # declares 1 KB per part: caught unpacking
+    strings = corpus.shared_strings_flood(1_500_000)  # 36 MB of distinct shared strings
     ctx.report("zip bomb: file size -> unpacked", f"{len(bomb) / 1024:,.0f} KB -> 2,048 MB")
     for label, data, limits in (
         ("zip bomb (2 GiB declared)", bomb, {}),
+        ("shared strings flood (1.5M)", strings, {}),
         ("zip bomb (sizes lying)", lying, {}),
         # Container limits lifted: the streaming parse must stop at the row limit by itself.
         (

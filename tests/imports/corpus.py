@@ -5,6 +5,7 @@ malformed, enormous or lie about its sizes. bench/imports.py builds its zip bomb
 """
 
 import io
+import os
 import struct
 import zipfile
 
@@ -105,6 +106,27 @@ def lying_sizes(data, declared=1000):
         names, extra, comment = struct.unpack_from("<HHH", data, offset + 28)
         offset += 46 + names + extra + comment
     return bytes(data)
+
+
+def shared_strings_flood(count):
+    """A sheet of one row over a shared string table of `count` distinct strings, random enough
+    to pass the compression-ratio check."""
+
+    def strings():
+        yield b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        for start in range(0, count, 10_000):
+            batch = (os.urandom(4).hex() for _ in range(min(10_000, count - start)))
+            yield "".join(f"<si><t>{text}</t></si>" for text in batch).encode()
+        yield b"</sst>"
+
+    buffer = io.BytesIO(raw_xlsx(sheet([good_row(1)])))
+    with (
+        zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part,
+    ):
+        for chunk in strings():
+            part.write(chunk)
+    return buffer.getvalue()
 
 
 def many_entries(count):

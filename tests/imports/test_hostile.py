@@ -185,3 +185,9 @@ def test_an_unclosed_quote_before_a_long_tail_is_refused_with_its_line(refused):
     text = corpus.unclosed_quote() + b"\n" + csv_bytes(rows, bom=False)
     message, _lines = refused("tail.csv", text)
     assert "The CSV file cannot be read from line 2: a cell is far too long" in message
+
+
+def test_a_flood_of_shared_strings_is_refused(refused, settings):
+    settings.IMPORT_MAX_ROWS = 10  # at most 640 distinct strings
+    text, _lines = refused("strings.xlsx", corpus.shared_strings_flood(1000))
+    assert OVERLOADED in text
