@@ -164,6 +164,7 @@ def _deliver_claimed(delivery, token, mailer, now, contents):
         status=Status.TRANSMITTING,
         attempts=delivery.attempts + 1,
         first_attempt_at=delivery.first_attempt_at or now,
+        claimed_at=now,  # the lease of a transmission runs from its start, not the chunk's claim
     )
     if not transmitting:  # its claim expired and another worker took it over
         return Outcome(NOT_CLAIMED)
