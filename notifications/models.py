@@ -213,10 +213,6 @@ class Status(models.TextChoices):
     UNKNOWN = "unknown", _("Outcome unknown: check the mail server's log")
 
 
-# Waiting for a worker: what the sweeper and a re-run look at.
-WAITING = [Status.PENDING, Status.CLAIMED, Status.DEFERRED]
-
-
 class Delivery(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     campaign = models.ForeignKey(
