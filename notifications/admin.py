@@ -7,6 +7,8 @@ server) have their own list, with the Message-ID to look up in the server's log:
 sending one again is a deliberate act, and keeps the same Message-ID.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
@@ -132,6 +134,9 @@ def send_again(admin_view, request, queryset, statuses):
     )
 
 
+MESSAGE_ID = re.compile(r"reminder-(\d+)@")  # notifications.messages.message_id
+
+
 class LedgerAdmin(NationalAdminOnly):
     """The ledger is written by the planner and the workers only."""
 
@@ -184,11 +189,17 @@ class UnknownOutcomeDeliveryAdmin(LedgerAdmin):
         "reason",
     )
     list_filter = ("kind", "planned_for")
-    search_fields = (*LedgerAdmin.search_fields, "pk")
     actions = ["mark_delivered", "send_again"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Status.UNKNOWN)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A Message-ID pasted from the mail server's log finds its delivery."""
+        match = MESSAGE_ID.search(search_term)
+        if match:
+            return queryset.filter(pk=int(match.group(1))), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=_("Message-ID"))
     def message_id(self, obj):

@@ -118,6 +118,9 @@ def test_unknown_outcomes_are_listed_with_their_message_id_and_resent_only_on_re
     page = admin_client.get(url).content.decode()
     assert escape(message_id(caught)) in page and escape(message_id(checked)) in page
     assert escape(message_id(other)) not in page  # only the unknown outcomes
+    found = admin_client.get(url, {"q": message_id(caught)}).content.decode()
+    assert escape(message_id(caught)) in found and escape(message_id(checked)) not in found
+    assert admin_client.get(url, {"q": "reminder-x@"}).status_code == 200
     admin_client.post(url, {"action": "mark_delivered", "_selected_action": [checked.pk]})
     assert Delivery.objects.get(pk=checked.pk).status == Status.SENT
     assert mailoutbox == []  # nothing is resent by being listed or marked
