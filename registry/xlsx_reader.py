@@ -248,24 +248,16 @@ class _Book:
 
     def _shared_strings(self, max_rows):
         name = next((n for n in self.names if n.lower() == "xl/sharedstrings.xml"), None)
-        strings = []
         if name is None:
-            return strings
-        # More distinct strings than the cells of max_rows full rows cannot be an inventory.
-        limit = max_rows * 64
-        parts, phonetic = [], False
-        for event, element, depth in _elements(self.archive, name):
-            if element.tag == MAIN + "rPh":
-                phonetic = event == "start"  # the reading guide of East Asian text, not text
-            elif event == "start" and element.tag == MAIN + "si":
-                parts = []
-            elif event == "end" and element.tag == MAIN + "t" and element.text and not phonetic:
-                parts.append(element.text)
-            elif event == "end" and element.tag == MAIN + "si" and depth == 2:
-                strings.append(_unescape("".join(parts)))
-                if len(strings) > limit:
-                    raise _overloaded()
-        return strings
+            return []
+        # More distinct strings than 32 per allowed row cannot be an inventory.
+        table = _StringsTarget(limit=max_rows * 32)
+        parser = ET.XMLParser(target=table)
+        with self.archive.open(name) as stream:
+            while chunk := stream.read(READ_CHUNK):
+                parser.feed(chunk)
+            parser.close()
+        return table.strings
 
     def value(self, kind, style, text, inline):
         if kind == "s":
@@ -352,7 +344,42 @@ class _SheetTarget:
         return None
 
 
+class _StringsTarget:
+    """Parser callbacks that collect the shared strings (<si>: a <t>, or rich text runs of
+    <r><t>; the phonetic guide <rPh> is not text), refusing a table past `limit`."""
+
+    def __init__(self, limit):
+        self.limit, self.strings = limit, []
+        self.parts, self.reading, self.phonetic = [], False, False
+
+    def start(self, tag, attrib):
+        if tag == STRING:
+            self.parts = []
+        elif tag == TEXT and not self.phonetic:
+            self.reading = True
+        elif tag == PHONETIC:
+            self.phonetic = True
+
+    def data(self, text):
+        if self.reading:
+            self.parts.append(text)
+
+    def end(self, tag):
+        if tag == TEXT:
+            self.reading = False
+        elif tag == PHONETIC:
+            self.phonetic = False
+        elif tag == STRING:
+            self.strings.append(_unescape("".join(self.parts)))
+            if len(self.strings) > self.limit:
+                raise _overloaded()
+
+    def close(self):
+        return None
+
+
 ROW, CELL, VALUE, TEXT = MAIN + "row", MAIN + "c", MAIN + "v", MAIN + "t"
+STRING = MAIN + "si"
 FORMULA_TAG, PHONETIC = MAIN + "f", MAIN + "rPh"
 
 
