@@ -49,6 +49,8 @@ SIGNATURE = re.compile(
     r"|prepared by|approved by|signature)\b|\bngay \w* thang \w* nam\b"
 )
 
+NUMBERING = re.compile(r"^\(?(\d{1,2})\)?$")
+
 __all__ = ["FileError", "OversizeError", "Table", "Upload", "read_table", "receive"]
 
 
@@ -321,10 +323,15 @@ def _check_width(number, raw, width, fmt, table):
 
 
 def _skipped(number, raw, columns, table):
-    """Totals and signature rows: skipped, with a note in the report."""
+    """Totals, signature and column-numbering rows: skipped, with a note in the report."""
     cells = [str(cell).strip() for cell in raw if not is_empty(cell)]
     if not cells:
         return False
+    if _is_numbering(cells):
+        table.notes.append(
+            _("Row %(row)s numbers the columns (1, 2, 3…): it was skipped.") % {"row": number}
+        )
+        return True
     first = cells[0]
     code_index = next((i for i, (c, _h) in columns.items() if c and c.field == "code"), None)
     code = raw[code_index] if code_index is not None and code_index < len(raw) else None
@@ -337,6 +344,15 @@ def _skipped(number, raw, columns, table):
         % {"row": number, "text": first[:60]}
     )
     return True
+
+
+def _is_numbering(cells):
+    """(1) (2) (3)… or 1 2 3… under the header, as official report forms number their columns."""
+    numbers = [NUMBERING.match(cell) for cell in cells]
+    if len(cells) < 3 or not all(numbers):
+        return False
+    values = [int(match[1]) for match in numbers]
+    return values == list(range(values[0], values[0] + len(values)))
 
 
 def _could_be_code(first, code):

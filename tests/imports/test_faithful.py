@@ -177,3 +177,14 @@ def test_a_run_is_recorded_whatever_its_name_and_size(two_units, national_admin)
     report = record_refused_upload("bad\x00name\n.csv", 5 * 1024**3, national_admin)
     assert (report.batch.file_name, report.batch.size) == ("bad?name?.csv", 2**31 - 1)
     assert report.batch.message == "Nothing was written: The file is 5120 MB; the limit is 10 MB."
+
+
+def test_a_column_numbering_row_under_the_header_is_skipped_with_a_note(two_units, national_admin):
+    rows = [corpus.HEADERS, ["(1)", "(2)", "(3)", "(4)", "(5)"], corpus.good_row(1)]
+    report = run_import(csv_bytes(rows), national_admin, today=TODAY)
+    assert (report.ok, report.created) == (True, 1)
+    assert report.notes == ["Row 2 numbers the columns (1, 2, 3…): it was skipped."]
+    numbered = [corpus.HEADERS, ["1", "2", "3", "4", "5"], corpus.good_row(2)]
+    assert run_import(csv_bytes(numbered), national_admin, today=TODAY).notes == [
+        "Row 2 numbers the columns (1, 2, 3…): it was skipped."
+    ]

@@ -46,6 +46,10 @@ def _messages(data, user, language, name="f.csv"):
         ("lines.csv", lambda: corpus.nul_after_8k()),
         ("notes.csv", lambda: csv_bytes([["STT", *corpus.HEADERS], ["Tổng cộng"]])),
         ("ragged.csv", lambda: csv_bytes([corpus.HEADERS, [*corpus.good_row(1), "x"]])),
+        (
+            "numbered.csv",
+            lambda: csv_bytes([corpus.HEADERS, [1, 2, 3, 4, 5], ["", "x", "", "", ""]]),
+        ),
     ],
 )
 def test_every_message_of_a_refused_file_is_in_vietnamese(two_units, officer_a, name, build):
