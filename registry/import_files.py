@@ -34,7 +34,14 @@ from registry.import_columns import (
 )
 from registry.spreadsheets import FORMULA_PREFIXES
 from registry.text import clean_text
-from registry.xlsx_reader import FORMULA, XLSX_MAGIC, FileError, too_many_rows, xlsx_rows
+from registry.xlsx_reader import (
+    FORMULA,
+    MAX_COLUMNS,
+    XLSX_MAGIC,
+    FileError,
+    too_many_rows,
+    xlsx_rows,
+)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
 DELIMITERS = (",", ";", "\t")
@@ -157,6 +164,11 @@ def _csv_rows(data):
     line = 1  # where the record being read starts
     try:
         for number, cells in enumerate(reader, start=1):
+            if len(cells) > MAX_COLUMNS:
+                raise FileError(
+                    _("Row %(row)s has more than %(limit)s cells: this is not an inventory.")
+                    % {"row": number, "limit": MAX_COLUMNS}
+                )
             yield number, cells
             line = reader.line_num + 1
     except csv.Error:

@@ -191,3 +191,9 @@ def test_a_flood_of_shared_strings_is_refused(refused, settings):
     settings.IMPORT_MAX_ROWS = 10  # at most 640 distinct strings
     text, _lines = refused("strings.xlsx", corpus.shared_strings_flood(1000))
     assert OVERLOADED in text
+
+
+def test_a_csv_row_of_thousands_of_cells_is_refused(refused):
+    data = csv_bytes([corpus.HEADERS, corpus.good_row(1) + ["x"] * 2000])
+    text, _lines = refused("wide.csv", data)
+    assert "Row 2 has more than 1024 cells: this is not an inventory." in text
