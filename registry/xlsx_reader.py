@@ -28,6 +28,8 @@ from openpyxl.utils.escape import unescape
 XLSX_MAGIC = b"PK\x03\x04"
 READ_CHUNK = 64 * 1024
 MAX_COLUMNS = 1024  # far beyond any inventory; a cell past it is a damaged or hostile sheet
+# Elements of a workbook's small parts: styles.xml of a large real workbook has a few thousand.
+METADATA_ELEMENTS = 200_000
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -153,14 +155,20 @@ def _overloaded():
 
 
 def _elements(archive, name):
-    """(event, element, depth) of a part, each element dropped from its parent once ended, so
-    memory holds one path of the tree, never the tree."""
+    """(event, element, depth) of a small part (workbook, relationships, styles), each element
+    dropped from its parent once ended, so memory holds one path of the tree, never the tree;
+    more elements than such a part ever has (METADATA_ELEMENTS) refuse the file, so what the
+    caller keeps from them stays small too."""
     parser = ET.XMLPullParser(events=("start", "end"))
-    path = []
+    path, count = [], 0
     with archive.open(name) as stream:
         while chunk := stream.read(READ_CHUNK):
             parser.feed(chunk)
-            yield from _drain(parser, path)
+            for event, element, depth in _drain(parser, path):
+                count += 1
+                if count > 2 * METADATA_ELEMENTS:  # a start and an end event each
+                    raise _overloaded()
+                yield event, element, depth
         parser.close()
         yield from _drain(parser, path)
 

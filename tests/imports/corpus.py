@@ -129,6 +129,18 @@ def shared_strings_flood(count):
     return buffer.getvalue()
 
 
+def replaced(data, name, content):
+    """The archive with the part `name` replaced by `content`."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for info in source.infolist():
+            archive.writestr(info.filename, content if info.filename == name else source.read(info))
+    return buffer.getvalue()
+
+
 def many_entries(count):
     return raw_xlsx(
         sheet([good_row(1)]), entries=[(f"xl/media/{n}.xml", b"<a/>") for n in range(count)]

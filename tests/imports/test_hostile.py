@@ -197,3 +197,14 @@ def test_a_csv_row_of_thousands_of_cells_is_refused(refused):
     data = csv_bytes([corpus.HEADERS, corpus.good_row(1) + ["x"] * 2000])
     text, _lines = refused("wide.csv", data)
     assert "Row 2 has more than 1024 cells: this is not an inventory." in text
+
+
+def test_a_flood_of_sheets_or_styles_is_refused(refused):
+    sheets = b"".join(
+        b'<sheet name="S%d" sheetId="%d" r:id="rId1"/>' % (n, n) for n in range(210_000)
+    )
+    workbook = corpus.WORKBOOK.replace(b"<sheets>", b"<sheets>" + sheets)
+    data = corpus.raw_xlsx(corpus.sheet([corpus.good_row(1)]), level=1)
+    data = corpus.replaced(data, "xl/workbook.xml", workbook)
+    text, _lines = refused("sheets.xlsx", data)
+    assert OVERLOADED in text
