@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from registry import scope
 from registry.exports import FORMATS, export_systems
@@ -21,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, out, format, unit, user, **options):
         fmt = format or Path(out).suffix.lstrip(".").lower()
         if fmt not in FORMATS:
-            raise CommandError("Give --format csv or xlsx (or an --out ending in .csv or .xlsx).")
+            raise CommandError(
+                _("Give --format csv or xlsx (or an --out ending in .csv or .xlsx).")
+            )
         systems = InformationSystem.objects.all()
         if user:
             systems = scope.visible_systems(
@@ -35,4 +38,6 @@ class Command(BaseCommand):
             Path(out).write_bytes(data)
         except OSError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Exported {systems.count()} systems to {out}.")
+        self.stdout.write(
+            _("Exported %(count)s systems to %(file)s.") % {"count": systems.count(), "file": out}
+        )

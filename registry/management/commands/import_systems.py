@@ -47,4 +47,7 @@ def get_or_error(model, field, value, option):
     try:
         return model.objects.get(**{field: value})
     except model.DoesNotExist:
-        raise CommandError(f"{option}: no {model._meta.verbose_name} “{value}”.") from None
+        raise CommandError(
+            _("%(option)s: there is no %(kind)s “%(value)s”.")
+            % {"option": option, "kind": model._meta.verbose_name, "value": value}
+        ) from None
