@@ -8,6 +8,8 @@ migration). Pages and PDFs read deadlines through `active_deadlines` only.
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from notifications.models import DeadlineCampaign
 
 APPROVAL = "approval"
@@ -32,14 +34,19 @@ class Deadline:
         return figures.total - done
 
 
-def active_deadlines(as_of=None):
-    """Active approval and deployment deadlines, earliest first.
+def active_deadlines(as_of=None, unit=None):
+    """Active approval and deployment deadlines, earliest first; for `unit`, only its own.
 
     `as_of` is accepted so that a campaign created after a date can be left out
     by callers that care; every active campaign is returned, past or future,
-    because an overdue deadline is exactly what a page must show.
+    because an overdue deadline is exactly what a page must show. A campaign
+    aimed at some units applies to them and their subordinate units: another
+    unit's page must not show it (nor learn that unit's campaigns exist).
     """
     campaigns = DeadlineCampaign.objects.filter(is_active=True, requirement__in=REQUIREMENTS)
+    if unit is not None:
+        ancestors = [int(pk) for pk in unit.path.strip("/").split("/")]
+        campaigns = campaigns.filter(Q(units__isnull=True) | Q(units__in=ancestors)).distinct()
     return [
         Deadline(
             name=str(campaign.name),

@@ -208,7 +208,7 @@ def _unit_data(request, code, outstanding=True, paginate=True):
 
 
 def _unit_context(unit, summary, figures, as_of):
-    deadlines = active_deadlines(as_of)
+    deadlines = active_deadlines(as_of, unit=unit)
     series = load_series(as_of, unit=unit)
     points = with_live_point(series.get(unit.pk), figures, as_of)
     group = ReportingGroup(unit.group)
@@ -253,14 +253,7 @@ def unit_export(request, code, table, fmt):
 
 @read_only_page
 def system_page(request, pk):
-    system = (
-        scope.visible_systems(request.user)
-        .select_related("owner", "operator", "responsible_officer")
-        .filter(pk=pk)
-        .first()
-    )
-    if system is None:
-        raise Http404
+    system = scope.get_system_for_user(request.user, pk)
     can_edit = scope.editable_systems(request.user).filter(pk=pk).exists()
     admin_url = reverse("admin:registry_informationsystem_change", args=[pk]) if can_edit else ""
     return render(

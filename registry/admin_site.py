@@ -19,6 +19,9 @@ from django.urls import URLPattern
 from registry import scope
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# How admin URL patterns name the object: Django's own views and simple-history's past
+# versions say object_id (simple-history positionally), auth's password change says id.
+OBJECT_ID_KWARGS = ("object_id", "id")
 
 
 class ScopedAdminMixin:
@@ -46,7 +49,9 @@ class ScopedAdminMixin:
 
         @wraps(view)
         def guarded(request, *args, **kwargs):
-            object_id = kwargs.get("object_id", args[0] if args else None)
+            object_id = next((kwargs[k] for k in OBJECT_ID_KWARGS if k in kwargs), None)
+            if object_id is None and args:
+                object_id = args[0]
             # Users the site turns away still get its login redirect, not a 404.
             if object_id is not None and self.admin_site.has_permission(request):
                 write = request.method not in SAFE_METHODS

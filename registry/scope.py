@@ -109,7 +109,7 @@ def load(rows, pk, *, may_change=None):
 
 
 def get_system_for_user(user, pk, *, write=False):
-    rows = visible_systems(user).select_related("owner")
+    rows = visible_systems(user).select_related("owner", "operator", "responsible_officer")
     return load(rows, pk, may_change=_editable_system(user) if write else None)
 
 

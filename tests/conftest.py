@@ -49,3 +49,9 @@ def national_admin(db):
 def role_user(db):
     """role_user(role, unit) -> a staff user holding that role for the unit."""
     return lambda role, unit=None: user_with_role(role, unit)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # As cookiecutter-django's test settings: PBKDF2's deliberate slowness only slows the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,560 @@
+"""Every URL the project serves × every role × objects in and out of scope (issue 9).
+
+The URL list is never written by hand: it is walked from the resolver, the admin's
+and the libraries' patterns included. Each route must be classified in ROUTES (pages)
+or be an admin route of a model listed in FAMILIES; a new URL fails
+`test_every_route_is_classified` with its name until someone says what it is.
+
+The expectations are hand-written from the README's "who sees what": an object of
+another unit answers 404 to every role but the national administrator, its marker
+string never appears in a body, a POST outside scope or by a read-only role changes
+no row (a full dump of the tables is compared).
+"""
+
+import datetime
+import itertools
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core import serializers
+from django.db.models.fields.files import FieldFile
+from django.forms.models import model_to_dict
+from django.urls import URLResolver, get_resolver
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from compliance.reports.models import GeneratedReport
+from notifications.models import DeadlineCampaign, Delivery, DossierTimeLimit, RecipientPreference
+from registry.models import ImportBatch, Membership, Role
+from tests.factories import (
+    SubUnitFactory,
+    SystemFactory,
+    UnitFactory,
+    UserFactory,
+    user_with_role,
+)
+
+MARKER = "Zqxv"  # in every name of the other unit's records; never in a body an A role gets
+
+ROLES = (
+    "anonymous",
+    "inactive",
+    "no_role",
+    "viewer",
+    "manager",
+    "officer",
+    "sub_officer",
+    "national",
+)
+LOGGED_OUT = {"anonymous", "inactive"}
+A_PROVINCE = {"viewer", "manager", "officer"}  # roles held for province A (its whole subtree)
+A_ALL = A_PROVINCE | {"sub_officer"}  # sub_officer: officer of A's department only
+OFFICERS = {"officer", "sub_officer"}
+SIDES = ("own", "above", "other")  # A's department, province A, province B
+
+
+def routes(patterns=None, prefix=""):
+    """(route, pattern) for every pattern the resolver knows."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern
+
+
+# --- The world ---------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict
+    units: dict
+    systems: dict
+    objects: dict = field(default_factory=dict)  # (model label, side) -> object
+
+
+def build_world():
+    province_a = UnitFactory(name="Tỉnh An Khang", code="PAK")
+    dept_a = SubUnitFactory(parent=province_a, name="Sở An Khang", code="PAK-IT")
+    province_b = UnitFactory(name=f"Tỉnh {MARKER}", code=f"P{MARKER.upper()}")
+    dept_b = SubUnitFactory(parent=province_b, name=f"Sở {MARKER}", code=f"P{MARKER.upper()}-IT")
+    units = {"own": dept_a, "above": province_a, "other": province_b, "other_sub": dept_b}
+    systems = {
+        "own": SystemFactory(owner=dept_a, name="Thư điện tử An Khang", approved=True),
+        "above": SystemFactory(owner=province_a, name="Cổng An Khang", approved=True),
+        "other": SystemFactory(
+            owner=province_b, name=f"Cổng {MARKER}", code=f"{MARKER.upper()}-1", approved=True
+        ),
+    }
+    users = {
+        "viewer": user_with_role(Role.VIEWER, province_a),
+        "manager": user_with_role(Role.MANAGER, province_a),
+        "officer": user_with_role(Role.OFFICER, province_a),
+        "sub_officer": user_with_role(Role.OFFICER, dept_a),
+        "national": user_with_role(Role.NATIONAL_ADMIN),
+        "no_role": UserFactory(),
+        "inactive": user_with_role(Role.OFFICER, province_a),
+        "officer_b": user_with_role(Role.OFFICER, province_b),
+    }
+    users["officer_b"].username = f"officer{MARKER}"
+    users["officer_b"].save()
+    users["inactive"].is_active = False
+    users["inactive"].save()
+    world = World(users, units, systems)
+    for label, make in OBJECT_MAKERS.items():
+        for side in SIDES:
+            world.objects[label, side] = make(world, side)
+    return world
+
+
+def _membership(world, side):
+    unit = world.units[side]
+    holder = world.users["officer_b"] if side == "other" else world.users["sub_officer"]
+    if side == "above":
+        holder = world.users["viewer"]
+    return Membership.objects.get(user=holder, unit=unit)
+
+
+def _batch(world, side):
+    user = {"own": "sub_officer", "above": "officer", "other": "officer_b"}[side]
+    return ImportBatch.objects.create(
+        user=world.users[user],
+        file_name=f"{side}-{MARKER if side == 'other' else 'ak'}.csv",
+        checksum=side,
+        status="dry_run",
+        default_unit=world.units[side],
+    )
+
+
+def _campaign(world, side):
+    campaign = DeadlineCampaign.objects.create(
+        name=f"Chiến dịch {MARKER if side == 'other' else side}",
+        requirement="approval",
+        due_date=datetime.date(2024, 9, 30),
+    )
+    campaign.units.set([world.units[side]])
+    return campaign
+
+
+def _delivery(world, side):
+    return Delivery.objects.create(
+        kind="dossier",
+        system=world.systems[side],
+        unit=world.units[side],
+        recipient=world.users["officer_b" if side == "other" else "officer"],
+        role="officer",
+        planned_for=datetime.date(2024, 9, 1),
+        valid_until=datetime.date(2024, 9, 2),
+    )
+
+
+def _periodic_task(world, side):
+    interval = IntervalSchedule.objects.create(every=len(side), period="days")
+    return PeriodicTask.objects.create(name=f"task {side}", task="x", interval=interval)
+
+
+def _group(world, side):
+    return Group.objects.create(name=f"group {MARKER if side == 'other' else side}")
+
+
+# label -> maker(world, side); every model the admin registers must be here.
+OBJECT_MAKERS = {
+    "registry.informationsystem": lambda w, side: w.systems[side],
+    "registry.unit": lambda w, side: w.units[side],
+    "registry.membership": _membership,
+    "registry.importbatch": _batch,
+    "notifications.deadlinecampaign": _campaign,
+    # Seeded by a migration; all national, like the campaigns' time limits.
+    "notifications.dossiertimelimit": lambda w, side: DossierTimeLimit.objects.order_by("pk")[
+        SIDES.index(side)
+    ],
+    "notifications.recipientpreference": lambda w, side: RecipientPreference.objects.create(
+        user=w.users[{"own": "sub_officer", "above": "officer", "other": "officer_b"}[side]]
+    ),
+    "notifications.delivery": _delivery,
+    "django_celery_beat.periodictask": _periodic_task,
+    "django_celery_beat.clockedschedule": lambda w, side: ClockedSchedule.objects.create(
+        clocked_time=datetime.datetime(2030, 1, SIDES.index(side) + 1, tzinfo=datetime.UTC)
+    ),
+    "django_celery_beat.crontabschedule": lambda w, side: CrontabSchedule.objects.create(
+        minute=str(SIDES.index(side))
+    ),
+    "django_celery_beat.solarschedule": lambda w, side: SolarSchedule.objects.create(
+        event="sunrise", latitude=10 + SIDES.index(side), longitude=106
+    ),
+    "django_celery_beat.intervalschedule": lambda w, side: IntervalSchedule.objects.create(
+        every=10 + SIDES.index(side), period="hours"
+    ),
+    "auth.user": lambda w, side: w.users[
+        {"own": "sub_officer", "above": "viewer", "other": "officer_b"}[side]
+    ],
+    "auth.group": _group,
+}
+
+
+@dataclass(frozen=True)
+class Family:
+    """Who may read and who may change a model's objects, by side (hand-written)."""
+
+    readers: dict  # side -> roles
+    writers: dict = field(default_factory=dict)
+    deleters: frozenset = frozenset()
+
+    def reads(self, role, side):
+        return role in self.readers.get(side, ())
+
+    def writes(self, role, side):
+        return role in self.writers.get(side, ())
+
+
+EVERY_SIDE = dict.fromkeys(SIDES, {"national"})
+NOBODY = Family(readers={})  # library admins: Django model permissions, which no role holds
+FAMILIES = {
+    "registry.informationsystem": Family(
+        readers={
+            "own": A_ALL | {"national"},
+            "above": A_PROVINCE | {"national"},
+            "other": {"national"},
+        },
+        writers={
+            "own": OFFICERS | {"national"},
+            "above": {"officer", "national"},
+            "other": {"national"},
+        },
+    ),
+    "registry.unit": Family(
+        readers={
+            "own": A_ALL | {"national"},
+            "above": A_PROVINCE | {"national"},
+            "other": {"national"},
+        },
+        writers=EVERY_SIDE,
+    ),
+    "registry.membership": Family(readers=EVERY_SIDE, writers=EVERY_SIDE),
+    "registry.importbatch": Family(
+        readers={
+            "own": {"sub_officer", "national"},
+            "above": {"officer", "national"},
+            "other": {"national"},
+        }
+    ),
+    "notifications.deadlinecampaign": Family(EVERY_SIDE, EVERY_SIDE, frozenset({"national"})),
+    "notifications.dossiertimelimit": Family(EVERY_SIDE, EVERY_SIDE, frozenset({"national"})),
+    "notifications.recipientpreference": Family(EVERY_SIDE, EVERY_SIDE, frozenset({"national"})),
+    "notifications.delivery": Family(EVERY_SIDE, {}, frozenset({"national"})),
+    **{
+        label: NOBODY
+        for label in OBJECT_MAKERS
+        if label.split(".")[0] in ("auth", "django_celery_beat")
+    },
+}
+
+
+# --- Expectations ------------------------------------------------------------------------
+
+LOGIN = "login"  # a redirect to a login page
+NOT_FOUND, FORBIDDEN, OK, REDIRECT = 404, 403, 200, 302
+
+
+def _version_url(base, obj):
+    return f"{base}{obj.pk}/history/{obj.history.latest().history_id}/"
+
+
+# Shapes of a model admin's own URLs: suffix -> (url(base, obj), GET expectation(family, role,
+# side)). POSTs: see _post_expectation.
+OBJECT_SHAPES = {
+    "<path:object_id>/change/": (lambda b, o: f"{b}{o.pk}/change/", lambda f, r, s: OK),
+    "<path:object_id>/history/": (lambda b, o: f"{b}{o.pk}/history/", lambda f, r, s: OK),
+    "<path:object_id>/": (lambda b, o: f"{b}{o.pk}/", lambda f, r, s: REDIRECT),
+    "<path:object_id>/delete/": (
+        lambda b, o: f"{b}{o.pk}/delete/",
+        lambda f, r, s: OK if r in f.deleters else FORBIDDEN,
+    ),
+    "^([^/]+)/history/([^/]+)/$": (_version_url, lambda f, r, s: OK),
+    "<id>/password/": (lambda b, o: f"{b}{o.pk}/password/", lambda f, r, s: FORBIDDEN),
+}
+LIST_SHAPES = {
+    "": lambda f, role: OK if any(f.reads(role, side) for side in SIDES) else FORBIDDEN,
+    "add/": lambda f, role: OK if any(f.writes(role, side) for side in SIDES) else FORBIDDEN,
+}
+
+
+@dataclass
+class Page:
+    """A non-model URL: how to fill it for a side (or None), and the GET status per role/side."""
+
+    url: object
+    get: object
+    post: object = None  # status expected of a POST for (role, side), or None: not posted
+
+
+def _unit_readers(role, side):
+    return FAMILIES["registry.unit"].reads(role, side)
+
+
+def _report(world, side):
+    return GeneratedReport.objects.get_or_create(
+        unit=world.units[side], as_of=datetime.date(2024, 6, 30), format="pdf"
+    )[0]
+
+
+def _scoped(ok):
+    return lambda role, side: ok if _unit_readers(role, side) else NOT_FOUND
+
+
+LOGGED_IN_ANY = lambda role, side: OK  # noqa: E731
+NATIONAL_ONLY = lambda role, side: OK if role == "national" else NOT_FOUND  # noqa: E731
+REGISTRY_READERS = A_ALL | {"national"}
+
+PAGES = {
+    "": Page(lambda w, s: "/", lambda role, side: {OK, REDIRECT}),  # one unit: its page
+    "login/": Page(lambda w, s: "/login/", lambda role, side: REDIRECT),
+    "logout/": Page(lambda w, s: "/logout/", lambda role, side: 405),
+    "i18n/setlang/": Page(lambda w, s: "/i18n/setlang/?next=/", lambda role, side: REDIRECT),
+    "national/": Page(lambda w, s: "/national/", NATIONAL_ONLY),
+    "national/export/<str:fmt>/": Page(lambda w, s: "/national/export/csv/", NATIONAL_ONLY),
+    "units/": Page(lambda w, s: "/units/", LOGGED_IN_ANY),
+    "units/<str:code>/": Page(lambda w, s: f"/units/{w.units[s].code}/", _scoped(OK)),
+    "units/<str:code>/export/<str:table>/<str:fmt>/": Page(
+        lambda w, s: f"/units/{w.units[s].code}/export/outstanding/xlsx/", _scoped(OK)
+    ),
+    "systems/<int:pk>/": Page(
+        lambda w, s: f"/systems/{w.systems[s].pk}/",
+        lambda role, side: (
+            OK if FAMILIES["registry.informationsystem"].reads(role, side) else NOT_FOUND
+        ),
+    ),
+    "reports/": Page(
+        lambda w, s: "/reports/",
+        lambda role, side: OK if role in REGISTRY_READERS else FORBIDDEN,
+    ),
+    "reports/<int:pk>/": Page(lambda w, s: f"/reports/{_report(w, s).pk}/", _scoped(OK)),
+    "reports/<int:pk>/status/": Page(
+        lambda w, s: f"/reports/{_report(w, s).pk}/status/", _scoped(OK)
+    ),
+    "reports/<int:pk>/download/": Page(
+        # No file was generated: in scope it is still a 404, but never a leak or a 500.
+        lambda w, s: f"/reports/{_report(w, s).pk}/download/",
+        lambda role, side: NOT_FOUND,
+    ),
+    "reports/<int:pk>/retry/": Page(
+        lambda w, s: f"/reports/{_report(w, s).pk}/retry/",
+        lambda role, side: 405,
+        post=lambda role, side: None if _unit_readers(role, side) else NOT_FOUND,
+    ),
+    # The admin site's own pages.
+    "admin/": Page(lambda w, s: "/admin/", LOGGED_IN_ANY),
+    "admin/login/": Page(lambda w, s: "/admin/login/", lambda role, side: REDIRECT),
+    "admin/logout/": Page(
+        lambda w, s: "/admin/logout/",
+        lambda role, side: REDIRECT if role in LOGGED_OUT else 405,  # to the admin index
+    ),
+    "admin/password_change/": Page(lambda w, s: "/admin/password_change/", LOGGED_IN_ANY),
+    "admin/password_change/done/": Page(lambda w, s: "/admin/password_change/done/", LOGGED_IN_ANY),
+    "admin/autocomplete/": Page(
+        lambda w, s: (
+            "/admin/autocomplete/?app_label=registry&model_name=informationsystem"
+            "&field_name=owner&term=a"
+        ),
+        lambda role, side: OK if role in REGISTRY_READERS else FORBIDDEN,
+    ),
+    "admin/jsi18n/": Page(lambda w, s: "/admin/jsi18n/", LOGGED_IN_ANY),
+    "admin/r/<path:content_type_id>/<path:object_id>/": Page(
+        # No model has get_absolute_url: the shortcut answers 404 whoever asks.
+        lambda w, s: f"/admin/r/{_content_type_id(w.systems[s])}/{w.systems[s].pk}/",
+        lambda role, side: NOT_FOUND,
+    ),
+    "admin/^(?P<app_label>auth|django_celery_beat|registry|notifications)/$": Page(
+        lambda w, s: "/admin/registry/",
+        lambda role, side: OK if role in REGISTRY_READERS else NOT_FOUND,
+    ),
+    "admin/(?P<url>.*)$": Page(lambda w, s: "/admin/no-such-page/", lambda r, s: NOT_FOUND),
+    # The import and export (registry/import_admin.py).
+    "admin/registry/informationsystem/import/": Page(
+        lambda w, s: "/admin/registry/informationsystem/import/",
+        lambda role, side: OK if role in OFFICERS | {"national"} else FORBIDDEN,
+    ),
+    "admin/registry/informationsystem/import/<int:batch_id>/confirm/": Page(
+        lambda w, s: (
+            f"/admin/registry/informationsystem/import/"
+            f"{w.objects['registry.importbatch', s].pk}/confirm/"
+        ),
+        lambda role, side: FORBIDDEN,  # confirming is a POST
+        post=lambda role, side: (
+            (NOT_FOUND if side == "other" else None)
+            if role in OFFICERS | {"national"}
+            else FORBIDDEN
+        ),
+    ),
+    "admin/registry/informationsystem/import/template/<str:fmt>/": Page(
+        lambda w, s: "/admin/registry/informationsystem/import/template/csv/", LOGGED_IN_ANY
+    ),
+    "admin/registry/informationsystem/export/<str:fmt>/": Page(
+        lambda w, s: "/admin/registry/informationsystem/export/csv/",
+        lambda role, side: OK if role in REGISTRY_READERS else NOT_FOUND,
+    ),
+}
+
+
+def _content_type_id(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
+
+
+def admin_route(route):
+    """(model label, suffix) of a model admin's route, or None."""
+    for model in admin.site._registry:
+        base = f"admin/{model._meta.app_label}/{model._meta.model_name}/"
+        if route.startswith(base) and route not in PAGES:
+            return model._meta.label_lower, route[len(base) :]
+    return None
+
+
+def classify(route):
+    """What the matrix knows of a route; AssertionError naming it when nothing."""
+    if route in PAGES:
+        return PAGES[route]
+    found = admin_route(route)
+    assert found, f"new URL {route!r}: classify it in PAGES or FAMILIES"
+    label, suffix = found
+    assert label in FAMILIES and label in OBJECT_MAKERS, f"admin model {label}: add a Family"
+    assert suffix in OBJECT_SHAPES or suffix in LIST_SHAPES, f"new admin URL shape {route!r}"
+    return found
+
+
+ALL_ROUTES = sorted({route for route, _ in routes()})
+
+
+def test_every_route_is_classified():
+    for route in ALL_ROUTES:
+        classify(route)
+    assert not set(PAGES) - set(ALL_ROUTES), "PAGES names a URL that is gone"
+    assert set(OBJECT_MAKERS) == {m._meta.label_lower for m in admin.site._registry}
+
+
+# --- The matrix --------------------------------------------------------------------------
+
+DUMPED_APPS = ("registry", "notifications", "reports", "auth", "django_celery_beat", "admin")
+
+
+def dump():
+    """Every row of the tables a write could touch, as text."""
+    models = [m for m in apps.get_models() if m._meta.app_label in DUMPED_APPS]
+    rows = {m._meta.label: serializers.serialize("json", m.objects.order_by("pk")) for m in models}
+    for user in json.loads(rows["auth.User"]):
+        user["fields"].pop("last_login")
+    return rows
+
+
+def _client_for(client, world, role):
+    client.logout()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def _assert_login_redirect(response, url):
+    assert response.status_code == REDIRECT, url
+    assert "login" in response["Location"], url
+
+
+def _check_get(client, world, role, url, expected):
+    response = client.get(url)
+    public = url.startswith(("/login/", "/admin/login/", "/i18n/", "/logout/", "/admin/logout/"))
+    if role in LOGGED_OUT and not public:
+        _assert_login_redirect(response, url)
+        return
+    if role in LOGGED_OUT and url.startswith(("/login/", "/admin/login/")):
+        expected = OK
+    expected = expected if isinstance(expected, set) else {expected}
+    assert response.status_code in expected, f"{role} GET {url}: {response.status_code}"
+    if role != "national":
+        assert MARKER.encode() not in response.content, f"{role} GET {url} shows another unit"
+
+
+def _attack_data(world, obj):
+    """The object's own fields with its name changed and its unit moved to the attacker's."""
+    data = {}
+    for name, value in model_to_dict(obj).items():
+        if isinstance(value, list):
+            value = [getattr(v, "pk", v) for v in value]
+        if isinstance(value, FieldFile):
+            value = value.name
+        data[name] = "" if value is None else value
+    for key in ("owner", "parent", "unit"):
+        if key in data:
+            data[key] = world.units["own"].pk
+    if "name" in data:
+        data["name"] = "Đã bị sửa"
+    data["_save"] = "1"
+    return data
+
+
+def _check_post(client, world, role, url, expected, data):
+    before = dump()
+    response = client.post(url, data)
+    if role in LOGGED_OUT:
+        assert response.status_code in (REDIRECT, FORBIDDEN), f"{role} POST {url}"
+    else:
+        assert response.status_code == expected, f"{role} POST {url}: {response.status_code}"
+    assert dump() == before, f"{role} POST {url} changed rows"
+
+
+def _post_expectation(family, shape, role, side):
+    """Status of a POST to an object URL, or None where the role may legitimately write."""
+    if not family.reads(role, side):
+        return NOT_FOUND
+    if shape == "^([^/]+)/history/([^/]+)/$":
+        return FORBIDDEN  # past versions are read-only for everyone
+    if shape == "<path:object_id>/delete/":
+        return None if role in family.deleters else FORBIDDEN
+    return None if family.writes(role, side) else FORBIDDEN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ALL_ROUTES)
+def test_route_for_every_role_and_object(route, client):
+    world = build_world()
+    known = classify(route)
+    for role, side in itertools.product(ROLES, SIDES):
+        _client_for(client, world, role)
+        if isinstance(known, Page):
+            _check_page(client, world, known, role, side)
+        else:
+            _check_admin(client, world, known, role, side)
+
+
+def _check_page(client, world, page, role, side):
+    url = page.url(world, side)
+    _check_get(client, world, role, url, page.get(role, side))
+    expected = page.post and page.post(role, side)
+    if expected:
+        _check_post(client, world, role, url, expected, {})
+
+
+def _check_admin(client, world, known, role, side):
+    label, suffix = known
+    family = FAMILIES[label]
+    base = f"/admin/{label.replace('.', '/')}/"
+    obj = world.objects[label, side]
+    if suffix in LIST_SHAPES:
+        if side == "own":  # one object-free URL: once per role
+            _check_get(client, world, role, base + suffix, LIST_SHAPES[suffix](family, role))
+        return
+    build, get_expectation = OBJECT_SHAPES[suffix]
+    url = build(base, obj)
+    expected = get_expectation(family, role, side) if family.reads(role, side) else NOT_FOUND
+    _check_get(client, world, role, url, expected)
+    post_expected = _post_expectation(family, suffix, role, side)
+    if post_expected:
+        _check_post(client, world, role, url, post_expected, _attack_data(world, obj))
