@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
@@ -13,6 +14,16 @@ from compliance.selectors import deployment_as_of, dossier_status_as_of
 
 NO_SYSTEMS = _("no systems declared")
 NO_RATE_SORT = -1  # sorts units without a rate below 0%
+
+
+class BoundedPaginator(Paginator):
+    """A page size from the URL kept between 1 and MAX_PER_PAGE: "-5" or "10**9" is no 500."""
+
+    MAX_PER_PAGE = 500
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        per_page = min(max(int(per_page), 1), self.MAX_PER_PAGE)
+        super().__init__(object_list, per_page, *args, **kwargs)
 
 
 def rate_text(rate):

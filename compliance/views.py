@@ -26,7 +26,7 @@ from compliance.selectors import (
     outstanding_systems,
     subunit_breakdown,
 )
-from compliance.tables import FiguresRow, FiguresTable, OutstandingTable
+from compliance.tables import BoundedPaginator, FiguresRow, FiguresTable, OutstandingTable
 from compliance.trends import load_series, with_live_point
 from registry import scope
 from registry.models import ReportingGroup
@@ -171,7 +171,11 @@ def _outstanding_table(request, unit, units, as_of, paginate=True):
         request.GET or None, queryset=outstanding_systems(unit, as_of), units=units
     )
     table = OutstandingTable(unit_filter.qs, as_of=as_of, prefix="o-")
-    paginate = {"per_page": OUTSTANDING_PER_PAGE} if paginate else False
+    paginate = (
+        {"per_page": OUTSTANDING_PER_PAGE, "paginator_class": BoundedPaginator}
+        if paginate
+        else False
+    )
     RequestConfig(request, paginate=paginate).configure(table)
     return unit_filter, table
 

@@ -8,6 +8,7 @@ object URL through each admin's get_queryset (registry/admin_site.py).
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,8 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
+        # The object is in scope (the site's guard loaded it); the version must be one of its own.
+        scope.load(self.model.history.filter(pk=unquote(object_id)), version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
@@ -46,8 +49,9 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 def _as_int(value):
     """A filter value from the URL as an int, or None: "abc" filters nothing, never a 500."""
+    text = "" if value is None else str(value)
     try:
-        return int(value) if value and len(value) < 12 else None
+        return int(text) if text and len(text) < 12 else None
     except ValueError:
         return None
 

@@ -12,7 +12,9 @@ scoped queryset. A view a library adds tomorrow is guarded the same way.
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.http import Http404
 from django.urls import URLPattern
 
@@ -49,6 +51,8 @@ class ScopedAdminMixin:
 
         @wraps(view)
         def guarded(request, *args, **kwargs):
+            if request.GET.get(TO_FIELD_VAR, None) == "":
+                raise BadRequest("Empty _to_field")  # Django's admin looks up a field named ""
             object_id = next((kwargs[k] for k in OBJECT_ID_KWARGS if k in kwargs), None)
             if object_id is None and args:
                 object_id = args[0]
@@ -59,6 +63,22 @@ class ScopedAdminMixin:
             return view(request, *args, **kwargs)
 
         return URLPattern(pattern.pattern, guarded, pattern.default_args, pattern.name)
+
+    def get_changeform_initial_data(self, request):
+        """Initial values from the URL (?parent=3), minus related ids that are no ids at all.
+
+        The admin renders such a value by querying for it ("abc", "1e309"), which fails."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                target = self.model._meta.get_field(name).target_field
+                for part in value if isinstance(value, list) else [value]:
+                    target.run_validators(target.to_python(part))  # type, and the id range
+            except (AttributeError, FieldDoesNotExist):
+                continue  # not a related field
+            except (ValidationError, ValueError, TypeError, OverflowError):
+                del initial[name]
+        return initial
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django would redirect with "doesn't exist. Perhaps it was deleted?", confirming the id.
