@@ -110,8 +110,11 @@ class Unit(models.Model):
         _normalized_texts(self)
         self.name_ascii = fold_ascii(self.name)
         with transaction.atomic():
+            # Read before saving: this instance may carry a stale path (a past version, a form).
+            stored = Unit.objects.select_for_update().filter(pk=self.pk)
+            old_path = stored.values_list("path", flat=True).first() or ""
             super().save(*args, **kwargs)
-            self._refresh_tree_fields()
+            self._refresh_tree_fields(old_path)
 
     def clean(self):
         _normalized_texts(self)
@@ -125,17 +128,17 @@ class Unit(models.Model):
     def is_reporting_unit(self):
         return self.parent_id is None
 
-    def _refresh_tree_fields(self):
+    def _refresh_tree_fields(self, old_path):
         """Path, reporting unit and group of this unit and its whole subtree, in one UPDATE.
 
-        Read from the locked rows, not from this instance, which may carry stale values (a
-        past version, a form); a move under its own subtree is refused."""
-        locked = Unit.objects.select_for_update().filter(pk__in=[self.pk, self.parent_id])
+        `old_path` is the stored path before this save; the parent's is read from its locked
+        row, not from this instance, which may carry stale values. A move under its own
+        subtree is refused."""
+        locked = Unit.objects.select_for_update().filter(pk=self.parent_id)
         stored = {
             row[0]: row[1:]
             for row in locked.values_list("pk", "path", "reporting_unit_id", "group")
         }
-        old_path = stored[self.pk][0]
         if self.parent_id:
             parent_path, reporting_unit_id, group = stored[self.parent_id]
             transitions.validate_unit_parent(old_path, parent_path)
