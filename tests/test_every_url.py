@@ -33,7 +33,13 @@ from django_celery_beat.models import (
 )
 
 from compliance.reports.models import GeneratedReport
-from notifications.models import DeadlineCampaign, Delivery, DossierTimeLimit, RecipientPreference
+from notifications.models import (
+    DeadlineCampaign,
+    Delivery,
+    DossierTimeLimit,
+    RecipientPreference,
+    UnknownOutcomeDelivery,
+)
 from registry.models import ImportBatch, Membership, Role
 from tests.factories import (
     SubUnitFactory,
@@ -145,8 +151,10 @@ def _campaign(world, side):
     return campaign
 
 
-def _delivery(world, side):
+def _delivery(world, side, status="pending"):
     return Delivery.objects.create(
+        status=status,
+        subject=status,
         kind="dossier",
         system=world.systems[side],
         unit=world.units[side],
@@ -181,6 +189,9 @@ OBJECT_MAKERS = {
         user=w.users[{"own": "sub_officer", "above": "officer", "other": "officer_b"}[side]]
     ),
     "notifications.delivery": _delivery,
+    "notifications.unknownoutcomedelivery": lambda w, side: UnknownOutcomeDelivery.objects.get(
+        pk=_delivery(w, side, status="unknown").pk
+    ),
     "django_celery_beat.periodictask": _periodic_task,
     "django_celery_beat.clockedschedule": lambda w, side: ClockedSchedule.objects.create(
         clocked_time=datetime.datetime(2030, 1, SIDES.index(side) + 1, tzinfo=datetime.UTC)
@@ -251,6 +262,7 @@ FAMILIES = {
     "notifications.dossiertimelimit": Family(EVERY_SIDE, EVERY_SIDE, frozenset({"national"})),
     "notifications.recipientpreference": Family(EVERY_SIDE, EVERY_SIDE, frozenset({"national"})),
     "notifications.delivery": Family(EVERY_SIDE, {}, frozenset({"national"})),
+    "notifications.unknownoutcomedelivery": Family(EVERY_SIDE, {}, frozenset({"national"})),
     **{
         label: NOBODY
         for label in OBJECT_MAKERS
