@@ -118,3 +118,26 @@ def test_control_characters_in_a_request_are_a_clean_400(client, role_user, lang
         assert heading in response.content.decode()
     response = client.post("/i18n/setlang/", {"language": "vi\x00", "next": "/"})
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_unit_sees_only_the_campaigns_aimed_at_it():
+    import datetime
+
+    from compliance.deadlines import active_deadlines
+    from compliance.reports.content import deadline_lines
+    from notifications.models import DeadlineCampaign
+
+    mine, other = UnitFactory(), UnitFactory()
+    department = SubUnitFactory(parent=mine)
+    aimed = {}
+    for name, units in (("everyone", []), ("mine", [mine]), ("other", [other])):
+        campaign = DeadlineCampaign.objects.create(
+            name=name, requirement="approval", due_date=datetime.date(2030, 1, 1)
+        )
+        campaign.units.set(units)
+        aimed[name] = campaign
+    names = {d.name for d in active_deadlines(unit=department)}
+    assert {"everyone", "mine"} <= names and "other" not in names
+    lines = deadline_lines(datetime.date(2029, 1, 1), [], unit=department)
+    assert "other" not in {line.name for line in lines}

@@ -126,11 +126,12 @@ def requirement_text(requirement):
     return labels.get(requirement, requirement)
 
 
-def deadline_lines(as_of, rows):
-    """Active deadlines with days left on `as_of`. Once a deadline is due (its due date
-    included: the figures of that day are final for it), it names the rows short of it."""
+def deadline_lines(as_of, rows, unit=None):
+    """Active deadlines (for `unit`, only those aimed at it) with days left on `as_of`. Once a
+    deadline is due (its due date included: the figures of that day are final for it), it
+    names the rows short of it."""
     lines = []
-    for deadline in active_deadlines(as_of):
+    for deadline in active_deadlines(as_of, unit=unit):
         days_left = deadline.days_left(as_of)
         due = days_left <= 0
         missed = [row.unit.name for row in rows if due and deadline.outstanding(row) > 0]
@@ -223,7 +224,7 @@ def unit_report(unit, as_of):
         outstanding=[
             _outstanding_line(system, as_of) for system in outstanding_systems(unit, as_of)
         ],
-        deadlines=deadline_lines(as_of, [figures]),
+        deadlines=deadline_lines(as_of, [figures], unit=unit),
     )
 
 
