@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "compliance",
     "notifications",
     "compliance.reports",
+    "registry.audit",
 ]
 
 MIDDLEWARE = [
@@ -231,3 +232,13 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Issue 12: the audit trail (registry/audit/). Events older than AUDIT_RETENTION_DAYS are purged
+# daily at 03:30; nothing else deletes one.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=400)
+CELERY_BEAT_SCHEDULE["purge-audit-events"] = {
+    "task": "audit.purge_expired_events",
+    "schedule": crontab(minute=30, hour=3),
+}
+# How many reverse proxies in front of the application append to X-Forwarded-For. With 0 the
+# client address is REMOTE_ADDR; behind N trusted proxies it is the hop the outermost one added.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
