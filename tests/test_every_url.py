@@ -40,6 +40,7 @@ from notifications.models import (
     RecipientPreference,
     UnknownOutcomeDelivery,
 )
+from registry.audit.actions import record
 from registry.models import ImportBatch, Membership, Role
 from tests.factories import (
     SubUnitFactory,
@@ -170,6 +171,11 @@ def _periodic_task(world, side):
     return PeriodicTask.objects.create(name=f"task {side}", task="x", interval=interval)
 
 
+def _audit_event(world, side):
+    actor = world.users["officer_b" if side == "other" else "officer"]
+    return record("role.granted", actor=actor, unit=world.units[side], target=world.units[side])
+
+
 def _group(world, side):
     return Group.objects.create(name=f"group {MARKER if side == 'other' else side}")
 
@@ -209,6 +215,7 @@ OBJECT_MAKERS = {
         {"own": "sub_officer", "above": "viewer", "other": "officer_b"}[side]
     ],
     "auth.group": _group,
+    "audit.auditevent": _audit_event,
 }
 
 
@@ -263,6 +270,7 @@ FAMILIES = {
     "notifications.recipientpreference": Family(EVERY_SIDE, EVERY_SIDE, frozenset({"national"})),
     "notifications.delivery": Family(EVERY_SIDE, {}, frozenset({"national"})),
     "notifications.unknownoutcomedelivery": Family(EVERY_SIDE, {}, frozenset({"national"})),
+    "audit.auditevent": Family(EVERY_SIDE),  # read-only, even for national administrators
     **{
         label: NOBODY
         for label in OBJECT_MAKERS
@@ -327,6 +335,12 @@ LOGGED_IN_ANY = lambda role, side: OK  # noqa: E731
 NATIONAL_ONLY = lambda role, side: OK if role == "national" else NOT_FOUND  # noqa: E731
 REGISTRY_READERS = A_ALL | {"national"}
 
+
+def _app_index_route():
+    labels = dict.fromkeys(model._meta.app_label for model in admin.site._registry)
+    return f"admin/^(?P<app_label>{'|'.join(labels)})/$"
+
+
 PAGES = {
     "": Page(lambda w, s: "/", lambda role, side: {OK, REDIRECT}),  # one unit: its page
     "login/": Page(lambda w, s: "/login/", lambda role, side: REDIRECT),
@@ -385,7 +399,8 @@ PAGES = {
         lambda w, s: f"/admin/r/{_content_type_id(w.systems[s])}/{w.systems[s].pk}/",
         lambda role, side: NOT_FOUND,
     ),
-    "admin/^(?P<app_label>auth|django_celery_beat|registry|notifications)/$": Page(
+    # The app index's pattern lists the labels of the apps with a registered admin.
+    _app_index_route(): Page(
         lambda w, s: "/admin/registry/",
         lambda role, side: OK if role in REGISTRY_READERS else NOT_FOUND,
     ),
@@ -413,6 +428,11 @@ PAGES = {
     "admin/registry/informationsystem/export/<str:fmt>/": Page(
         lambda w, s: "/admin/registry/informationsystem/export/csv/",
         lambda role, side: OK if role in REGISTRY_READERS else NOT_FOUND,
+    ),
+    # The audit trail's CSV export (registry/audit/admin.py).
+    "admin/audit/auditevent/export/": Page(
+        lambda w, s: "/admin/audit/auditevent/export/",
+        lambda role, side: OK if role == "national" else FORBIDDEN,
     ),
 }
 
