@@ -33,7 +33,8 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
         # The object is in scope (the site's guard loaded it); the version must be one of its own.
-        scope.load(self.model.history.filter(pk=unquote(object_id)), version_id)
+        versions = self.model.history.filter(**{self.model._meta.pk.attname: unquote(object_id)})
+        scope.load(versions, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
