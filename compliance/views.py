@@ -29,6 +29,7 @@ from compliance.selectors import (
 from compliance.tables import BoundedPaginator, FiguresRow, FiguresTable, OutstandingTable
 from compliance.trends import load_series, with_live_point
 from registry import scope
+from registry.audit.actions import record
 from registry.models import ReportingGroup
 
 OUTSTANDING_PER_PAGE = 25
@@ -152,6 +153,7 @@ def national_export(request, fmt):
     national_table = data["tables"][0][1]
     national_table.totals = data["national_total"]
     lines.append(exports.footer_line(national_table))
+    record("export.downloaded", request=request, data={"kind": "national", "format": fmt})
     return exports.download(lines, fmt, f"compliance-national-{data['as_of']:%Y-%m-%d}")
 
 
@@ -249,6 +251,9 @@ def unit_export(request, code, table, fmt):
     chosen = data["outstanding_table"] if table == "outstanding" else data["subunit_table"]
     lines = exports.table_lines(chosen)
     filename = f"{table}-{data['unit'].code}-{data['as_of']:%Y-%m-%d}"
+    record(
+        "export.downloaded", request=request, unit=data["unit"], data={"kind": table, "format": fmt}
+    )
     return exports.download(lines, fmt, filename)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from registry.audit.actions import record
 from registry.scope import is_national_admin
 
 from .dispatch import dispatch
@@ -124,6 +125,7 @@ def send_again(admin_view, request, queryset, statuses):
         next_attempt_at=None,
         reason="",
     )
+    record("delivery.resent", request=request, data={"deliveries": ids, "statuses": statuses})
     # Queue after the request's transaction commits, or a worker could find them unchanged.
     transaction.on_commit(lambda: dispatch(ids))
     admin_view.message_user(

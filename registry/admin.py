@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from registry import scope
 from registry.admin_site import ScopedAdminMixin
+from registry.audit.actions import record_role_change
 from registry.import_admin import ImportBatchAdmin, import_export_urls
 from registry.models import ImportBatch, InformationSystem, Membership, Unit
 from registry.names import fold_ascii
@@ -249,6 +250,11 @@ class MembershipAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return scope.is_national_admin(request.user)
+
+    def save_model(self, request, obj, form, change):
+        previous = Membership.objects.filter(pk=obj.pk).select_related("user", "unit").first()
+        super().save_model(request, obj, form, change)
+        record_role_change(previous, obj, request=request)
 
 
 admin.site.register(ImportBatch, ImportBatchAdmin)

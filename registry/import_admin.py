@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from registry import scope
+from registry.audit.actions import record
 from registry.exports import CONTENT_TYPES, FORMATS, export_systems, file_name, template
 from registry.imports import confirm_import, import_systems, record_refused_upload
 from registry.models import ImportBatch, ImportStatus
@@ -124,6 +125,7 @@ class _Views:
         if fmt not in FORMATS or not scope.can_read_registry(request.user):
             raise Http404
         data = export_systems(scope.visible_systems(request.user), fmt)
+        record("export.downloaded", request=request, data={"kind": "systems", "format": fmt})
         return _attachment(data, file_name("he-thong-thong-tin", fmt), fmt)
 
 

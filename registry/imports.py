@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry import scope
+from registry.audit.actions import record_import
 from registry.import_columns import COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS, is_empty
 from registry.import_files import (
     FileError,
@@ -502,6 +503,7 @@ def _record(report, user, unit, sheet, upload, store=True):
         errors=[error.__dict__ for error in report.errors[:STORED_ERRORS]],
     )
     report.status, report.batch = status, batch
+    record_import(batch)
     return report
 
 

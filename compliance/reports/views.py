@@ -15,6 +15,7 @@ from compliance.reports.access import get_visible_report_or_404, visible_reports
 from compliance.reports.forms import ReportRequestForm
 from compliance.reports.models import GeneratedReport, ReportStatus
 from compliance.reports.tasks import generate_report
+from registry.audit.actions import record
 from registry.scope import can_read_registry
 
 RECENT_REPORTS = 50
@@ -39,6 +40,7 @@ def report_list(request):
             created_by=request.user,
         )
         _enqueue(report)
+        record("report.requested", request=request, unit=report.unit, target=report)
         return redirect("reports:detail", pk=report.pk)
     reports = visible_reports(request.user).select_related("unit", "created_by")
     context = {"form": form, "reports": reports[:RECENT_REPORTS]}
@@ -74,6 +76,7 @@ def report_download(request, pk):
     report = get_visible_report_or_404(request.user, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
+    record("report.downloaded", request=request, unit=report.unit, target=report)
     return FileResponse(
         report.file.open("rb"),
         as_attachment=True,

@@ -40,6 +40,69 @@ def record(action, *, actor=None, unit=None, target=None, data=None, request=Non
     return event
 
 
+# ImportBatch.status -> action (registry.models.ImportStatus).
+IMPORT_ACTIONS = {
+    "applied": "import.applied",
+    "dry_run": "import.dry_run",
+    "rejected": "import.rejected",
+    "failed": "import.failed",
+}
+
+
+def record_import(batch):
+    """An import run (registry/imports.py), from the ImportBatch that records it."""
+    return record(
+        IMPORT_ACTIONS[batch.status],
+        actor=batch.user,
+        unit=batch.default_unit,
+        target=batch,
+        data={
+            "file": batch.file_name,
+            "rows": batch.total_rows,
+            "created": batch.created,
+            "updated": batch.updated,
+            "error_rows": batch.error_rows,
+        },
+    )
+
+
+def _key(membership):
+    return membership.user_id, membership.role, membership.unit_id
+
+
+def _role(membership):
+    return {
+        "user": membership.user.get_username(),
+        "role": membership.role,
+        "unit": membership.unit.code if membership.unit_id else None,
+    }
+
+
+def record_role_change(previous, membership, *, request=None):
+    """A role assignment saved: granted if new, revoked and granted if it changed.
+
+    `previous` is the stored assignment before the save (None when it is new); `membership`
+    None means the assignment was removed."""
+    if previous is not None and membership is not None and _key(previous) == _key(membership):
+        return
+    if previous is not None:
+        record(
+            "role.revoked",
+            unit=previous.unit,
+            target=previous.user,
+            data=_role(previous),
+            request=request,
+        )
+    if membership is not None:
+        record(
+            "role.granted",
+            unit=membership.unit,
+            target=membership.user,
+            data=_role(membership),
+            request=request,
+        )
+
+
 @transaction.atomic
 def purge_expired(now=None):
     """Delete the events older than AUDIT_RETENTION_DAYS; returns how many went.

@@ -22,6 +22,8 @@ ACTIONS = {
     "role.revoked": _("Role revoked"),
     "import.applied": _("Import applied"),
     "import.dry_run": _("Import dry run"),
+    "import.rejected": _("Import refused"),
+    "import.failed": _("Import failed"),
     "export.downloaded": _("Export downloaded"),
     "report.requested": _("Report requested"),
     "report.downloaded": _("Report downloaded"),

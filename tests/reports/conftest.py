@@ -44,7 +44,7 @@ def directive_09(monkeypatch):
             "Triển khai đầy đủ phương án", "Chỉ thị 09/CT-TTg", deadlines.DEPLOYMENT, DEPLOYMENT_DUE
         ),
     ]
-    monkeypatch.setattr(content, "active_deadlines", lambda as_of=None: fixed)
+    monkeypatch.setattr(content, "active_deadlines", lambda as_of=None, unit=None: fixed)
     return fixed
 
 
