@@ -6,6 +6,7 @@ fresh machine. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and the
 e-mail variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,11 @@ INSTALLED_APPS = [
     "compliance",
     "notifications",
     "compliance.reports",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "registry.accounts",
     "registry.audit",
 ]
 
@@ -55,9 +61,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "registry.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires (manage.py check)
 ]
 
 ROOT_URLCONF = "compliance.urls"
@@ -87,6 +96,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Issue 12: django-axes first, so that a locked account or address is refused before any
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -242,3 +257,24 @@ CELERY_BEAT_SCHEDULE["purge-audit-events"] = {
 # How many reverse proxies in front of the application append to X-Forwarded-For. With 0 the
 # client address is REMOTE_ADDR; behind N trusted proxies it is the hop the outermost one added.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Issue 12: login protection (django-axes, registry/accounts/). A run of failed sign-ins locks
+# the account name and, separately, the client address. Axes locks on the failure that reaches
+# AXES_FAILURE_LIMIT: with 11, ten wrong passwords in a row get the login form again and the
+# 11th locks. The lock lifts after AXES_COOLOFF_MINUTES or when a national administrator
+# unlocks it (/accounts/lockouts/, recorded in the audit trail).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=11)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "registry.accounts.locks.locked_out"
+AXES_ENABLE_ADMIN = False  # locks are listed and lifted on /accounts/lockouts/
+AXES_CLIENT_IP_CALLABLE = "registry.accounts.locks.client_ip"  # as the audit trail reads it
+AXES_VERBOSE = False
+# Issue 12: two-factor sign-in (django-otp TOTP, recovery codes). Required for national and
+# account administrators; for everyone when OTP_REQUIRED_FOR_ALL is on; otherwise for those
+# who enrolled a device.
+OTP_REQUIRED_FOR_ALL = env.bool("OTP_REQUIRED_FOR_ALL", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Compliance tracker")
+OTP_RECOVERY_CODES = 10
+# Invitation links (Django's password-reset tokens) stay valid this long.
+PASSWORD_RESET_TIMEOUT = env.int("INVITATION_TIMEOUT_SECONDS", default=3 * 24 * 3600)

@@ -6,6 +6,8 @@ loaded through registry/scope.py (another unit's page is a 404). Pages only
 read, so they skip the per-request transaction (ATOMIC_REQUESTS).
 """
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
@@ -29,6 +31,7 @@ from compliance.selectors import (
 from compliance.tables import BoundedPaginator, FiguresRow, FiguresTable, OutstandingTable
 from compliance.trends import load_series, with_live_point
 from registry import scope
+from registry.accounts import second_factor
 from registry.audit.actions import record
 from registry.models import ReportingGroup
 
@@ -36,8 +39,16 @@ OUTSTANDING_PER_PAGE = 25
 
 
 def read_only_page(view):
-    """Logged-in users only; no transaction around a page that only reads."""
-    return login_required(transaction.non_atomic_requests(view))
+    """Logged-in users who passed the second factor they owe (registry/accounts); no
+    transaction around a page that only reads."""
+
+    @wraps(view)
+    def verified(request, *args, **kwargs):
+        if second_factor.pending(request):
+            return redirect(second_factor.step_url(request))
+        return view(request, *args, **kwargs)
+
+    return login_required(transaction.non_atomic_requests(verified))
 
 
 def _export_format(fmt):

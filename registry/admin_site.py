@@ -14,11 +14,14 @@ from functools import wraps
 from django.contrib import admin
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.http import Http404
-from django.urls import URLPattern
+from django.urls import URLPattern, reverse
 
 from registry import scope
+from registry.accounts import second_factor
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # How admin URL patterns name the object: Django's own views and simple-history's past
@@ -86,7 +89,21 @@ class ScopedAdminMixin:
 
 
 class ScopedAdminSite(admin.AdminSite):
-    """The default admin site (registry.apps.ScopedAdminConfig): scopes every registered admin."""
+    """The default admin site (registry.apps.ScopedAdminConfig): scopes every registered admin.
+
+    Its users sign in on the pages' login (/login/, then the second factor), and one who owes
+    a second factor (registry/accounts/second_factor.py) has no permission here until it is
+    passed, as django_otp.admin.OTPAdminSite requires of everyone."""
+
+    def has_permission(self, request):
+        return super().has_permission(request) and second_factor.satisfied(request)
+
+    def login(self, request, extra_context=None):
+        """The one login of the product: /login/, where django-axes and the second factor are."""
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+            "admin:index", current_app=self.name
+        )
+        return redirect_to_login(next_url, reverse("login"))
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

@@ -299,6 +299,7 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Security officer")
     VIEWER = "viewer", _("Viewer")
     MANAGER = "manager", _("Manager")
+    ACCOUNT_ADMIN = "account_admin", _("Account administrator")
 
 
 class Membership(models.Model):

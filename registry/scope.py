@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
+from registry.accounts.rules import DELEGABLE_ROLES
 from registry.models import InformationSystem, Membership, Role, Unit
 
 READ_ROLES = (Role.OFFICER, Role.VIEWER, Role.MANAGER)
@@ -145,3 +146,55 @@ def membership_units(user):
         return Unit.objects.none()
     unit_ids = Membership.objects.filter(user=user, role__in=READ_ROLES).values("unit_id")
     return Unit.objects.filter(pk__in=unit_ids).order_by("group", "sort_order", "name")
+
+
+# Accounts (issue 12) ----------------------------------------------------------------------
+
+
+def account_admin_units(user):
+    """The units whose accounts this user manages: all for national admins."""
+    if is_national_admin(user):
+        return Unit.objects.all()
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.filter(_subtree_q(_paths(user, [Role.ACCOUNT_ADMIN]), "path"))
+
+
+def can_manage_accounts(user):
+    return is_national_admin(user) or bool(_paths(user, [Role.ACCOUNT_ADMIN]))
+
+
+def visible_accounts(user):
+    """Accounts this user may see: anyone holding a role in the units they manage."""
+    users = get_user_model().objects
+    if is_national_admin(user):
+        return users.all()
+    if not can_manage_accounts(user):
+        return users.none()
+    members = Membership.objects.filter(unit__in=account_admin_units(user)).values("user_id")
+    return users.filter(pk__in=members)
+
+
+def manageable_users(user):
+    """Accounts this user may deactivate and invite: every role they hold is one this user
+    could grant (a delegable role in a unit they manage). A national admin manages all."""
+    users = get_user_model().objects
+    if is_national_admin(user):
+        return users.all()
+    if not can_manage_accounts(user):
+        return users.none()
+    units = account_admin_units(user)
+    inside = Membership.objects.filter(role__in=DELEGABLE_ROLES, unit__in=units)
+    outside = Membership.objects.exclude(role__in=DELEGABLE_ROLES, unit__in=units)
+    return users.filter(pk__in=inside.values("user_id"), is_superuser=False).exclude(
+        pk__in=outside.values("user_id")
+    )
+
+
+def get_account_for_user(user, pk, *, write=False):
+    """An account by id: 404 outside the units this user manages, 403 for one they may see
+    but not change (another account administrator of their unit, say)."""
+    may_change = (
+        (lambda account: manageable_users(user).filter(pk=account.pk).exists()) if write else None
+    )
+    return load(visible_accounts(user), pk, may_change=may_change)

@@ -55,3 +55,14 @@ def role_user(db):
 def fast_password_hasher(settings):
     # As cookiecutter-django's test settings: PBKDF2's deliberate slowness only slows the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def sign_ins_pass_second_factor(monkeypatch):
+    # The test client's login shortcuts stand for both steps of a sign-in (tests/accounts/).
+    from django.test import Client
+
+    from tests.accounts import sessions
+
+    monkeypatch.setattr(Client, "force_login", sessions.force_login)
+    monkeypatch.setattr(Client, "login", sessions.login)
