@@ -270,7 +270,14 @@ FAMILIES = {
     "notifications.recipientpreference": Family(EVERY_SIDE, EVERY_SIDE, frozenset({"national"})),
     "notifications.delivery": Family(EVERY_SIDE, {}, frozenset({"national"})),
     "notifications.unknownoutcomedelivery": Family(EVERY_SIDE, {}, frozenset({"national"})),
-    "audit.auditevent": Family(EVERY_SIDE),  # read-only, even for national administrators
+    # Read-only for everyone; a unit's account administrator reads its subtree's events.
+    "audit.auditevent": Family(
+        readers={
+            "own": {"national", "account_admin"},
+            "above": {"national", "account_admin"},
+            "other": {"national"},
+        }
+    ),
     **{
         label: NOBODY
         for label in OBJECT_MAKERS
@@ -432,7 +439,7 @@ PAGES = {
     # The audit trail's CSV export (registry/audit/admin.py).
     "admin/audit/auditevent/export/": Page(
         lambda w, s: "/admin/audit/auditevent/export/",
-        lambda role, side: OK if role == "national" else FORBIDDEN,
+        lambda role, side: OK if role in ("national", "account_admin") else FORBIDDEN,
     ),
 }
 

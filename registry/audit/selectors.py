@@ -2,29 +2,36 @@
 
 import json
 
+from django.db.models import Q
 from django.utils import timezone
 
 from registry import scope
 from registry.audit.models import AuditEvent
+from registry.models import Membership
 from registry.spreadsheets import safe_cell
 
 CSV_HEADER = ("time", "user", "action", "unit", "object type", "object id", "address", "details")
 
 
 def can_read_audit(user):
-    """Whether the user reads the audit trail at all (the admin's module and view permission)."""
-    return scope.is_national_admin(user)
+    """Whether the user reads the audit trail at all (the admin's module and view permission):
+    national administrators and the account administrators of units."""
+    return scope.can_manage_accounts(user)
 
 
 def visible_audit_events(user):
     """The events this user may read.
 
-    National administrators read every event. A unit's account administrator is to read
-    the events of their unit and its subordinate units: the accounts work extends this
-    function (and `can_read_audit`) once registry/scope.py names those units."""
+    National administrators read every event. A unit's account administrator reads the events
+    of their unit and its subordinate units, and the events without a unit (sign-ins, say) of
+    the people who hold a role there."""
     if scope.is_national_admin(user):
         return AuditEvent.objects.all()
-    return AuditEvent.objects.none()
+    if not can_read_audit(user):
+        return AuditEvent.objects.none()
+    units = scope.account_admin_units(user)
+    members = Membership.objects.filter(unit__in=units).values("user_id")
+    return AuditEvent.objects.filter(Q(unit__in=units) | Q(unit__isnull=True, actor__in=members))
 
 
 def csv_rows(events):

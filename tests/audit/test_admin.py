@@ -114,3 +114,22 @@ def test_csv_export_neutralises_formulas(client, national_admin, events):
     record("auth.login", actor=events["officer"])
     rows = _rows(client.get(f"{EXPORT}?q=%3Dcmd"))
     assert [row[1] for row in rows[1:]] == ["'=cmd"]
+
+
+def test_account_administrators_read_their_units_subtree(client, events, role_user):
+    from tests.factories import SubUnitFactory
+
+    unit = events["unit"]
+    department = SubUnitFactory(parent=unit)
+    below = record("import.applied", unit=department)
+    admin = role_user(Role.ACCOUNT_ADMIN, unit)
+    visible = set(visible_audit_events(admin).values_list("pk", flat=True))
+    # The unit's and its department's events, and the officer's sign-in (no unit): the officer
+    # holds a role in the unit. Not the other unit's report, not an anonymous failed sign-in.
+    assert visible == {events["login"].pk, events["export"].pk, below.pk}
+    client.force_login(admin)
+    assert client.get(LIST).status_code == 200
+    other = reverse("admin:audit_auditevent_change", args=[events["other"].pk])
+    assert client.get(other).status_code == 404
+    rows = _rows(client.get(EXPORT))
+    assert {row[2] for row in rows[1:]} == {"auth.login", "export.downloaded", "import.applied"}
