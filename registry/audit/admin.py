@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.audit import rules, selectors
 from registry.audit.actions import record
@@ -18,7 +18,7 @@ from registry.audit.models import AuditEvent
 
 
 class ActionFilter(admin.SimpleListFilter):
-    title = _("action")
+    title = pgettext_lazy("audit", "action")
     parameter_name = "action"
 
     def lookups(self, request, model_admin):

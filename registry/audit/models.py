@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -27,29 +28,33 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
+    at = models.DateTimeField(
+        pgettext_lazy("audit", "time"), default=timezone.now, db_index=True, editable=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("audit", "user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    actor_name = models.CharField(pgettext_lazy("audit", "user name"), max_length=150, blank=True)
+    action = models.CharField(pgettext_lazy("audit", "action"), max_length=64, db_index=True)
     unit = models.ForeignKey(
         "registry.Unit",
-        verbose_name=_("unit"),
+        verbose_name=pgettext_lazy("audit", "unit"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    target_type = models.CharField(_("object type"), max_length=100, blank=True)
-    target_id = models.CharField(_("object id"), max_length=64, blank=True)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    target_type = models.CharField(
+        pgettext_lazy("audit", "object type"), max_length=100, blank=True
+    )
+    target_id = models.CharField(pgettext_lazy("audit", "object id"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(pgettext_lazy("audit", "address"), null=True, blank=True)
+    data = models.JSONField(pgettext_lazy("audit", "details"), default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
