@@ -278,3 +278,4 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Compliance tracker")
 OTP_RECOVERY_CODES = 10
 # Invitation links (Django's password-reset tokens) stay valid this long.
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_TIMEOUT_SECONDS", default=3 * 24 * 3600)
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # lockouts, not every attempt

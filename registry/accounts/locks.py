@@ -29,6 +29,11 @@ def locked_out(request, original_response=None, credentials=None):
 
 @receiver(user_locked_out, dispatch_uid="accounts.lockout_event")
 def _record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    # Axes signals every refused try during a lock; the event is the lock itself (the tries
+    # are failed sign-ins of their own).
+    failures = getattr(request, "axes_failures_since_start", settings.AXES_FAILURE_LIMIT)
+    if failures > settings.AXES_FAILURE_LIMIT:
+        return
     target = get_user_model().objects.filter(username=username).first() if username else None
     data = {"username": str(username or "")[:150], "ip": ip_address or ""}
     record("auth.lockout", target=target, data=data, request=request)

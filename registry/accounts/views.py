@@ -86,8 +86,8 @@ def account_detail(request, pk):
     return render(request, "accounts/account_detail.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 def account_deactivate(request, pk):
     account = scope.get_account_for_user(request.user, pk, write=True)
     actions.deactivate_account(account, actor=request.user, request=request)
@@ -95,8 +95,8 @@ def account_deactivate(request, pk):
     return redirect("accounts:detail", pk=account.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def account_invite(request, pk):
     account = scope.get_account_for_user(request.user, pk, write=True)
     if not account.is_active or account.has_usable_password():
@@ -109,8 +109,8 @@ def account_invite(request, pk):
     return redirect("accounts:detail", pk=account.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def account_reset_second_factor(request, pk):
     account = scope.get_account_for_user(request.user, pk)
     if not scope.is_national_admin(request.user) or account.pk == request.user.pk:
@@ -129,8 +129,8 @@ def lockout_list(request):
     return render(request, "accounts/lockout_list.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 def lockout_unlock(request, pk):
     _national_only(request)
     attempt = scope.load(AccessAttempt.objects.all(), pk)
