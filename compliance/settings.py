@@ -270,6 +270,7 @@ AXES_LOCKOUT_CALLABLE = "registry.accounts.locks.locked_out"
 AXES_ENABLE_ADMIN = False  # locks are listed and lifted on /accounts/lockouts/
 AXES_CLIENT_IP_CALLABLE = "registry.accounts.locks.client_ip"  # as the audit trail reads it
 AXES_VERBOSE = False
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # lockouts, not every attempt
 # Issue 12: two-factor sign-in (django-otp TOTP, recovery codes). Required for national and
 # account administrators; for everyone when OTP_REQUIRED_FOR_ALL is on; otherwise for those
 # who enrolled a device.
@@ -278,4 +279,3 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Compliance tracker")
 OTP_RECOVERY_CODES = 10
 # Invitation links (Django's password-reset tokens) stay valid this long.
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_TIMEOUT_SECONDS", default=3 * 24 * 3600)
-LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # lockouts, not every attempt
