@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from registry.accounts.second_factor import ENROLLED_SESSION_KEY, must_use_second_factor
@@ -47,3 +48,9 @@ def password_only(client, user):
     session = client.session
     session.pop(DEVICE_ID_SESSION_KEY, None)
     session.save()
+
+
+def token_of(device):
+    """The code an authenticator app shows now for this TOTP device (django-otp's own TOTP)."""
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{code:0{device.digits}d}"

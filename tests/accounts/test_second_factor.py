@@ -3,22 +3,15 @@
 import re
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.audit.models import AuditEvent
 from registry.models import Role
-from tests.accounts.sessions import password_only
+from tests.accounts.sessions import password_only, token_of
 from tests.factories import SystemFactory, user_with_role
 
 PASSWORD = "pw-Secret-123"
-
-
-def token_of(device):
-    """The code the authenticator app shows now (django-otp's own TOTP)."""
-    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{code:0{device.digits}d}"
 
 
 def _sign_in(client, user):

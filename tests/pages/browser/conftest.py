@@ -4,8 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from registry.accounts.second_factor import must_use_second_factor
 from registry.models import Unit
+from tests.accounts.sessions import token_of
 from tests.factories import user_with_role
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
@@ -53,6 +56,9 @@ def page_as(browser, live_server, browser_baseline):
     def _page_as(role, unit_code=None, viewport=(1280, 900)):
         unit = browser_baseline[unit_code] if unit_code else None
         user = user_with_role(role, unit)  # password: PASSWORD (tests/factories.py)
+        device = None
+        if must_use_second_factor(user):
+            device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
         context = browser.new_context(
             locale="vi-VN",
             viewport={"width": viewport[0], "height": viewport[1]},
@@ -66,6 +72,10 @@ def page_as(browser, live_server, browser_baseline):
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit].primary")
         page.wait_for_load_state()
+        if device:  # the second step of signing in (registry/accounts)
+            page.fill("#id_token", token_of(device))
+            page.click("#otp-form button[type=submit]")
+            page.wait_for_load_state()
         return page
 
     yield _page_as
