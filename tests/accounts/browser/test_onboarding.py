@@ -39,6 +39,16 @@ def _invitation_link(live_server, to):
     return re.search(re.escape(live_server.url) + r"/accounts/invitation/\S+/", message.body)[0]
 
 
+def _create_account(page, username, full_name, email, role):
+    page.fill("#id_username", username)
+    page.fill("#id_full_name", full_name)
+    page.fill("#id_email", email)
+    page.select_option("#id_role", role.value)
+    page.select_option("#id_unit", label="Tỉnh Thanh Hóa")
+    page.click("#account-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/\d+/$"))
+
+
 def test_national_admin_onboards_a_province_whose_account_admin_adds_a_viewer(
     browser,  # noqa: F811
     live_server,
@@ -60,13 +70,7 @@ def test_national_admin_onboards_a_province_whose_account_admin_adds_a_viewer(
 
     page.click("nav >> text=Tài khoản")
     page.click("text=Tạo tài khoản")
-    page.fill("#id_username", "qtv.thanhhoa")
-    page.fill("#id_full_name", "Lê Văn Quản")
-    page.fill("#id_email", "qtv@thanhhoa.gov.vn")
-    page.select_option("#id_role", Role.ACCOUNT_ADMIN.value)
-    page.select_option("#id_unit", label="Tỉnh Thanh Hóa")
-    page.click("#account-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/\d+/$"))
+    _create_account(page, "qtv.thanhhoa", "Lê Văn Quản", "qtv@thanhhoa.gov.vn", Role.ACCOUNT_ADMIN)
     assert "đã gửi thư mời, chưa đặt mật khẩu" in page.inner_text("#account-status")
     context.close()
 
@@ -95,13 +99,7 @@ def test_national_admin_onboards_a_province_whose_account_admin_adds_a_viewer(
     page.click("text=Tạo tài khoản")
     offered = page.eval_on_selector_all("#id_role option", "os => os.map(o => o.value)")
     assert offered == ["officer", "viewer", "manager"]  # nothing wider than their own
-    page.fill("#id_username", "xem.thanhhoa")
-    page.fill("#id_full_name", "Phạm Thị Xem")
-    page.fill("#id_email", "xem@thanhhoa.gov.vn")
-    page.select_option("#id_role", Role.VIEWER.value)
-    page.select_option("#id_unit", label="Tỉnh Thanh Hóa")
-    page.click("#account-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/\d+/$"))
+    _create_account(page, "xem.thanhhoa", "Phạm Thị Xem", "xem@thanhhoa.gov.vn", Role.VIEWER)
     context.close()
 
     viewer = Membership.objects.get(user__username="xem.thanhhoa")
