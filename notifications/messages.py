@@ -1,6 +1,7 @@
 """The e-mail for one delivery: text and HTML from templates, in the recipient's language,
 with the headers of automated mail (what it says comes from notifications/content.py)."""
 
+from dataclasses import dataclass
 from email.header import Header
 from email.message import Message
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from .content import content_for, scope_url
@@ -82,8 +84,35 @@ def salutation(delivery):
     return _("Manager of %(unit)s") % values
 
 
-def _content(delivery, language, contents):
-    key = (
+class Drafts:
+    """What the e-mails of one batch say, worked out once per distinct notice.
+
+    A unit's managers and security officers are told the same thing, so its figures are
+    computed once (`contents`, per kind, campaign, step, unit, date, notices and language)
+    and its text and HTML rendered once (`bodies`, per notice and whether it is the officers'
+    copy), with SALUTATION_MARK where the greeting goes; each recipient's e-mail then only
+    puts their own greeting in its place.
+    """
+
+    def __init__(self):
+        self.contents = {}
+        self.bodies = {}
+
+
+# Stands for the greeting in a rendered body: a NUL never occurs in database text or in
+# a template, so it cannot be mistaken for anything else.
+SALUTATION_MARK = "\x00salutation\x00"
+
+
+@dataclass
+class Bodies:
+    subject: str
+    text: str
+    html: str
+
+
+def _content_key(delivery, language):
+    return (
         delivery.kind,
         delivery.campaign_id,
         delivery.step,
@@ -93,9 +122,11 @@ def _content(delivery, language, contents):
         tuple(delivery.items),
         language,
     )
-    if key not in contents:
-        contents[key] = content_for(delivery)
-    return contents[key]
+
+
+def is_copy(delivery):
+    """Officers get the managers' deadline digest as a copy; other notices are theirs."""
+    return delivery.role == RecipientRole.OFFICER and delivery.kind == Kind.CAMPAIGN
 
 
 def template_for(delivery):
@@ -104,22 +135,25 @@ def template_for(delivery):
     return TEMPLATES[delivery.kind]
 
 
-def build_email(delivery, contents=None):
-    """The message for a delivery, or None when there is nothing to report any more.
-    `contents` caches what deliveries about the same thing say, for one batch."""
-    language = recipient_language(delivery.recipient)
-    with translation.override(language):
-        content = _content(delivery, language, {} if contents is None else contents)
-        if content is None:
-            return None
+def _bodies(delivery, language, drafts):
+    """The subject and rendered bodies of the delivery's notice (None: nothing to report),
+    with SALUTATION_MARK for the greeting; the active language must be `language`."""
+    content_key = _content_key(delivery, language)
+    key = (content_key, is_copy(delivery))
+    if key in drafts.bodies:
+        return drafts.bodies[key]
+    if content_key not in drafts.contents:
+        drafts.contents[content_key] = content_for(delivery)
+    content = drafts.contents[content_key]
+    bodies = None
+    if content is not None:
+        # Only what the key holds: the same context for every delivery that shares it.
         context = {
             **content.context,
-            "delivery": delivery,
-            "salutation": salutation(delivery),
+            "salutation": SALUTATION_MARK,
             "unit": delivery.unit,
             "as_of": delivery.planned_for,
-            # Officers get the managers' deadline digest as a copy; other notices are theirs.
-            "is_copy": delivery.role == RecipientRole.OFFICER and delivery.kind == Kind.CAMPAIGN,
+            "is_copy": key[1],
             "unit_url": scope_url(delivery.unit),
             "reply_to": settings.REMINDER_REPLY_TO,
             "LANGUAGE_CODE": language,
@@ -127,8 +161,25 @@ def build_email(delivery, contents=None):
         template = template_for(delivery)
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
+        bodies = Bodies(content.subject, text, html)
+    drafts.bodies[key] = bodies
+    return bodies
+
+
+def build_email(delivery, drafts=None):
+    """The message for a delivery, or None when there is nothing to report any more.
+    `drafts` (a Drafts) shares what deliveries about the same thing say within one batch."""
+    language = recipient_language(delivery.recipient)
+    with translation.override(language):
+        bodies = _bodies(delivery, language, Drafts() if drafts is None else drafts)
+        if bodies is None:
+            return None
+        name = salutation(delivery)
+    # What the templates do with it: as it is in the text (autoescape off), escaped in HTML.
+    text = bodies.text.replace(SALUTATION_MARK, name)
+    html = bodies.html.replace(SALUTATION_MARK, conditional_escape(name))
     message = ReminderEmail(
-        subject=content.subject,
+        subject=bodies.subject,
         body=text,
         to=[delivery.recipient.email],
         reply_to=[settings.REMINDER_REPLY_TO],

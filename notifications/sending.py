@@ -38,11 +38,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connections, router
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .ledger import claimable, gives_up, next_attempt_at
-from .messages import build_email, check_headers
+from .messages import Drafts, build_email, check_headers
 from .models import Delivery, Status
 
 logger = logging.getLogger(__name__)
@@ -96,10 +97,10 @@ def send_batch(delivery_ids, now=None, force=False):
     token = _claim(delivery_ids, now or timezone.now(), force)
     claimed = _claimed(delivery_ids, token)
     outcomes[NOT_CLAIMED] += len(set(delivery_ids)) - len(claimed)
-    contents = {}  # a unit's figures are computed once per chunk (its managers and officers)
-    with Mailer() as mailer:
+    drafts = Drafts()  # a unit's notice is worked out once per chunk (its managers and officers)
+    with Mailer() as mailer, Ledger(token) as ledger:
         for delivery in claimed:
-            outcome = _deliver_claimed(delivery, token, mailer, now or timezone.now(), contents)
+            outcome = _deliver_claimed(delivery, ledger, mailer, now or timezone.now(), drafts)
             outcomes[outcome.status] += 1
     return +outcomes  # without the zero counts
 
@@ -125,13 +126,114 @@ def _claimed(delivery_ids, token):
     return list(rows.select_related(*related).order_by("pk"))
 
 
-def _move(delivery_id, token, from_status, **changes):
-    """Change a delivery this worker holds; False if it was taken from it meanwhile."""
-    return bool(
-        Delivery.objects.filter(pk=delivery_id, claim_token=token, status=from_status).update(
-            **changes
-        )
-    )
+class Ledger:
+    """The state changes of the deliveries one worker holds under one claim token.
+
+    Each change is a conditional UPDATE of rows still held (token and expected status),
+    its count checked. One e-mail after another, the UPDATE that marks the next delivery
+    `transmitting` also records the previous one `sent`: one statement per e-mail instead
+    of two, and still each row marked transmitting before its message goes out and sent
+    only after the server accepted it. An accepted message waits for its record at most
+    until the next one starts, another change, or the end of the chunk; a worker dying in
+    between leaves it `transmitting`, which becomes an unknown outcome, never a resend.
+    """
+
+    def __init__(self, token):
+        self.token = token
+        self.accepted = None  # (delivery id, when) sent and not recorded yet
+
+    def move(self, delivery_id, from_status, **changes):
+        """Change a delivery this worker holds; False if it was taken from it meanwhile."""
+        self.record_accepted()
+        return self._update(delivery_id, from_status, changes)
+
+    def start_transmitting(self, delivery, now):
+        """claimed -> transmitting (and the previous accepted e-mail -> sent, in the same
+        UPDATE); False if the delivery was taken from this worker meanwhile."""
+        changes = {
+            "status": Status.TRANSMITTING,
+            "attempts": delivery.attempts + 1,
+            "first_attempt_at": delivery.first_attempt_at or now,
+            "claimed_at": now,  # a transmission's lease runs from its start, not the chunk's
+        }
+        if self.accepted is None:
+            return self._update(delivery.pk, Status.CLAIMED, changes)
+        previous, sent_at = self.accepted
+        self.accepted = None
+        if _record_and_start(previous, sent_at, delivery.pk, changes, self.token) == 2:
+            return True
+        # Rare: one of the two was taken over meanwhile (a lease ran out). Was this one?
+        return Delivery.objects.filter(
+            pk=delivery.pk, claim_token=self.token, status=Status.TRANSMITTING
+        ).exists()
+
+    def accepted_by_server(self, delivery_id):
+        self.accepted = (delivery_id, timezone.now())
+
+    def record_accepted(self):
+        if self.accepted is not None:
+            delivery_id, sent_at = self.accepted
+            self.accepted = None
+            self._update(delivery_id, Status.TRANSMITTING, _sent_changes(sent_at))
+
+    def _update(self, delivery_id, from_status, changes):
+        rows = Delivery.objects.filter(pk=delivery_id, claim_token=self.token, status=from_status)
+        return bool(rows.update(**changes))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.record_accepted()
+
+
+def _sent_changes(sent_at):
+    return {
+        "status": Status.SENT,
+        "sent_at": sent_at,
+        "claim_token": None,
+        "next_attempt_at": None,
+        "reason": "",
+    }
+
+
+# previous: transmitting -> sent, next: claimed -> transmitting, both only while held (token).
+# Written out because the ORM's CASE expressions for it cost more Python than the e-mail's
+# rendering; what it sets is what _sent_changes and start_transmitting's changes say.
+RECORD_AND_START = """
+UPDATE {table} SET
+  status = CASE WHEN id = %s THEN %s ELSE %s END,
+  sent_at = CASE WHEN id = %s THEN %s ELSE sent_at END,
+  claim_token = CASE WHEN id = %s THEN NULL ELSE claim_token END,
+  next_attempt_at = CASE WHEN id = %s THEN NULL ELSE next_attempt_at END,
+  reason = CASE WHEN id = %s THEN '' ELSE reason END,
+  attempts = CASE WHEN id = %s THEN attempts ELSE %s END,
+  first_attempt_at = CASE WHEN id = %s THEN first_attempt_at ELSE %s END,
+  claimed_at = CASE WHEN id = %s THEN claimed_at ELSE %s END
+WHERE claim_token = %s AND ((id = %s AND status = %s) OR (id = %s AND status = %s))
+"""
+
+
+def _record_and_start(previous, sent_at, delivery_id, changes, token):
+    """One UPDATE: the previous e-mail recorded sent, the next one marked transmitting with
+    `changes`; the number of rows it changed (2 unless one was taken over meanwhile)."""
+    fields = Delivery._meta
+    connection = connections[router.db_for_write(Delivery)]
+
+    def prep(name, value):
+        return fields.get_field(name).get_db_prep_value(value, connection)
+
+    sent, transmitting, claimed = Status.SENT.value, Status.TRANSMITTING.value, Status.CLAIMED.value
+    first_attempt_at = prep("first_attempt_at", changes["first_attempt_at"])
+    params = [previous, sent, transmitting]
+    params += [previous, prep("sent_at", sent_at), previous, previous, previous]
+    params += [previous, changes["attempts"], previous, first_attempt_at]
+    params += [previous, prep("claimed_at", changes["claimed_at"])]
+    params += [prep("claim_token", token), previous, transmitting, delivery_id, claimed]
+    sql = RECORD_AND_START.format(table=connection.ops.quote_name(fields.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def deliver(delivery_id, now=None, force=False):
@@ -141,55 +243,37 @@ def deliver(delivery_id, now=None, force=False):
     claimed = _claimed([delivery_id], token)
     if not claimed:
         return Outcome(NOT_CLAIMED)
-    with Mailer() as mailer:
-        return _deliver_claimed(claimed[0], token, mailer, now, {})
+    with Mailer() as mailer, Ledger(token) as ledger:
+        return _deliver_claimed(claimed[0], ledger, mailer, now, Drafts())
 
 
-def _deliver_claimed(delivery, token, mailer, now, contents):
+def _deliver_claimed(delivery, ledger, mailer, now, drafts):
     try:
-        message = build_email(delivery, contents)
+        message = build_email(delivery, drafts)
         if message is not None:
             check_headers(message)
     except Exception as error:  # any bad data: this delivery fails, the others go on
         reason = _reason(_("The e-mail could not be built: %(error)s"), error=describe(error))
-        return _fail(delivery.pk, token, Status.CLAIMED, reason)
+        return _fail(ledger, delivery.pk, Status.CLAIMED, reason)
     if message is None:
         reason = _reason(_("Nothing is outstanding any more on the date of the reminder."))
-        _move(delivery.pk, token, Status.CLAIMED, status=Status.SKIPPED, reason=reason)
+        ledger.move(delivery.pk, Status.CLAIMED, status=Status.SKIPPED, reason=reason)
         return Outcome(SKIPPED, reason)
-    transmitting = _move(
-        delivery.pk,
-        token,
-        Status.CLAIMED,
-        status=Status.TRANSMITTING,
-        attempts=delivery.attempts + 1,
-        first_attempt_at=delivery.first_attempt_at or now,
-        claimed_at=now,  # the lease of a transmission runs from its start, not the chunk's claim
-    )
-    if not transmitting:  # its claim expired and another worker took it over
+    if not ledger.start_transmitting(delivery, now):  # its claim expired, another worker has it
         return Outcome(NOT_CLAIMED)
-    return _transmit(delivery, token, message, mailer, now)
+    return _transmit(delivery, ledger, message, mailer, now)
 
 
-def _transmit(delivery, token, message, mailer, now):
+def _transmit(delivery, ledger, message, mailer, now):
     attempts = delivery.attempts + 1
     try:
         mailer.send(message)
     except (smtplib.SMTPException, OSError) as error:
-        return _after_refusal(delivery, token, error, now)
+        return _after_refusal(delivery, ledger, error, now)
     except Exception as error:  # the e-mail library refused it: no use trying again
         reason = _reason(_("The e-mail could not be sent: %(error)s"), error=describe(error))
-        return _fail(delivery.pk, token, Status.TRANSMITTING, reason, attempts)
-    _move(
-        delivery.pk,
-        token,
-        Status.TRANSMITTING,
-        status=Status.SENT,
-        sent_at=timezone.now(),
-        claim_token=None,
-        next_attempt_at=None,
-        reason="",
-    )
+        return _fail(ledger, delivery.pk, Status.TRANSMITTING, reason, attempts)
+    ledger.accepted_by_server(delivery.pk)
     return Outcome(SENT, attempts=attempts)
 
 
@@ -217,7 +301,7 @@ def describe(error):
     return f"{type(error).__name__}: {error}"
 
 
-def _after_refusal(delivery, token, error, now):
+def _after_refusal(delivery, ledger, error, now):
     """Deferred to its next attempt time, or failed for good, with the server's answer."""
     attempts = delivery.attempts + 1
     first_attempt_at = delivery.first_attempt_at or now
@@ -226,9 +310,8 @@ def _after_refusal(delivery, token, error, now):
         retry_at = next_attempt_at(attempts, now)
         values["at"] = f"{timezone.localtime(retry_at):%H:%M %d/%m/%Y}"
         reason = _reason(_("Attempt %(n)s failed; next attempt at %(at)s: %(error)s"), **values)
-        _move(
+        ledger.move(
             delivery.pk,
-            token,
             Status.TRANSMITTING,
             status=Status.DEFERRED,
             next_attempt_at=retry_at,
@@ -244,13 +327,12 @@ def _after_refusal(delivery, token, error, now):
         )
     else:
         text = _("Refused by the mail server after %(n)s attempt(s): %(error)s")
-    return _fail(delivery.pk, token, Status.TRANSMITTING, _reason(text, **values), attempts)
+    return _fail(ledger, delivery.pk, Status.TRANSMITTING, _reason(text, **values), attempts)
 
 
-def _fail(delivery_id, token, from_status, reason, attempts=0):
-    _move(
+def _fail(ledger, delivery_id, from_status, reason, attempts=0):
+    ledger.move(
         delivery_id,
-        token,
         from_status,
         status=Status.FAILED,
         claim_token=None,
