@@ -29,12 +29,13 @@ from django.db import connection
 from bench.common import count_queries
 from compliance.celery import app
 from notifications.dispatch import dispatch
-from notifications.models import CampaignStep, Delivery
+from notifications.models import CampaignStep, Delivery, Status
 from notifications.planner import plan_day
 from registry.models import Membership, Role, Unit
 
 AS_OF = datetime.date(2024, 9, 23)
 FAN_OUT = 1000  # e-mails timed through the workers
+REPEAT = 3  # fan-out and no-op runs, alternated; the best of each is compared
 OFFICERS_PER_UNIT = 6
 BARE_PLAN_SQL = """
 SELECT s.owner_id, COUNT(*) FROM registry_informationsystem s
@@ -108,21 +109,47 @@ def _fan_out(ctx):
         ctx.report("fan-out", "skipped: with a broker it needs PostgreSQL (DATABASE_URL)")
         return
     ids = plan_day(AS_OF).to_send[:FAN_OUT]
+    runs = []  # per run: ((seconds, worker CPU seconds) of the fan-out, the same of the no-ops)
     with _smtp_server() as server, _broker(server.port) as where:
-        start = time.perf_counter()
-        dispatch(ids)
-        _wait_until_done(ids)
-        seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        for delivery_id in ids[1:]:
-            noop.delay(delivery_id)
-        # The last one keeps its result: the worker has run them all once it is there.
-        noop.apply_async((ids[0],), ignore_result=False).get(timeout=600)
-        bare = time.perf_counter() - start
-    if server.accepted != len(ids):
-        raise RuntimeError(f"{server.accepted} of {len(ids)} e-mails reached the SMTP server")
-    ctx.ratio(f"fan-out {len(ids)} e-mails (SMTP) vs no-op tasks ({where})", seconds, bare, 3)
+        for _run in range(REPEAT):  # alternated, so a busy spell of the machine hits both
+            _make_sendable_again(ids)
+            start, cpu = time.perf_counter(), where.cpu()
+            dispatch(ids)
+            _wait_until_done(ids)
+            sending = (time.perf_counter() - start, where.cpu_since(cpu))
+            start, cpu = time.perf_counter(), where.cpu()
+            for delivery_id in ids[1:]:
+                noop.delay(delivery_id)
+            # The last one keeps its result: the worker has run them all once it is there.
+            noop.apply_async((ids[0],), ignore_result=False).get(timeout=600)
+            bare = (time.perf_counter() - start, where.cpu_since(cpu))
+            runs.append((sending, bare))
+    if server.accepted != REPEAT * len(ids):
+        raise RuntimeError(f"{server.accepted} of {REPEAT * len(ids)} e-mails reached the server")
+    seconds, bare = min(run[0][0] for run in runs), min(run[1][0] for run in runs)
+    label = f"fan-out {len(ids)} e-mails (SMTP) vs no-op tasks ({where}), best of {REPEAT}"
+    ctx.ratio(label, seconds, bare, 3)
+    ratios = ", ".join(f"{sending[0] / noops[0]:.2f}" for sending, noops in runs)
+    ctx.report("fan-out ratio of each run", ratios)
     ctx.report("fan-out throughput", f"{len(ids) / seconds:,.0f}", "e-mails/s")
+    if runs[0][0][1] is not None:
+        per_mail = min(sending[1] for sending, _noops in runs) / len(ids) * 1000
+        per_task = min(noops[1] for _sending, noops in runs) / len(ids) * 1000
+        cpu = f"{per_mail:.2f} / {per_task:.2f}"
+        ctx.report("worker CPU per e-mail / per no-op task", cpu, "ms")
+
+
+def _make_sendable_again(ids):
+    """The same e-mails sent again in the next run: back to pending, as planned."""
+    Delivery.objects.filter(pk__in=ids).update(
+        status=Status.PENDING,
+        claim_token=None,
+        claimed_at=None,
+        attempts=0,
+        first_attempt_at=None,
+        sent_at=None,
+        reason="",
+    )
 
 
 class _Counter:
@@ -164,12 +191,33 @@ class _broker:
         self.process = None
 
     def __enter__(self):
-        if app.conf.task_always_eager:
+        if not app.conf.task_always_eager:
+            app.control.purge()
+            self.process = subprocess.Popen(_worker_command(), cwd=ROOT, env=self._environment())
+            _wait_for_worker(self.process)
+        return self
+
+    def __str__(self):
+        if self.process is None:
             return "in-process"
-        app.control.purge()
-        self.process = subprocess.Popen(_worker_command(), cwd=ROOT, env=self._environment())
-        _wait_for_worker(self.process)
         return f"Redis + worker process, {os.cpu_count()} children"
+
+    def cpu(self):
+        """CPU seconds used so far by the worker process and its children (Linux /proc), or
+        None where they cannot be read."""
+        if self.process is None:
+            return None
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            ticks = sum(_cpu_ticks(process) for process in [pid, *children])
+        except OSError:
+            return None
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def cpu_since(self, before):
+        now = self.cpu()
+        return None if before is None or now is None else now - before
 
     def _environment(self):
         db = connection.settings_dict
@@ -191,6 +239,12 @@ class _broker:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=60)
+
+
+def _cpu_ticks(pid):
+    """User and system time of a running process, in clock ticks (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
 
 
 def _worker_command():
