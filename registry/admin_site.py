@@ -67,6 +67,17 @@ class ScopedAdminMixin:
 
         return URLPattern(pattern.pattern, guarded, pattern.default_args, pattern.name)
 
+    def changelist_view(self, request, extra_context=None):
+        # Django's date drill-down turns ?planned_for__year=<26 digits> into an OverflowError.
+        if self.date_hierarchy:
+            for part in ("year", "month", "day"):
+                value = request.GET.get(f"{self.date_hierarchy}__{part}")
+                if value is not None and not (
+                    value.isascii() and value.isdigit() and len(value) <= 4
+                ):
+                    raise BadRequest(f"Malformed {part} in the date drill-down")
+        return super().changelist_view(request, extra_context)
+
     def get_changeform_initial_data(self, request):
         """Initial values from the URL (?parent=3), minus related ids that are no ids at all.
 

@@ -11,6 +11,7 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from tests.test_every_url import ALL_ROUTES, build_world, url_for
@@ -59,20 +60,26 @@ class KeysRead:
 
     def _recording(self, original):
         def recorded(query, key, *args, **kwargs):
-            if isinstance(key, str):
+            # Only request data: the URL resolver keeps its names in MultiValueDicts too.
+            if isinstance(query, QueryDict) and isinstance(key, str):
                 self.keys.add(key)
             return original(query, key, *args, **kwargs)
 
         return recorded
 
 
-def linked_parameters(body):
-    """Query parameters of the links and forms a page offers (filters, sorting, pages)."""
+def linked_parameters(body, every_form=False):
+    """Query parameters of the links and GET forms a page offers (filters, sorting, pages)."""
     names = set()
     for href in re.findall(rb'href="([^"]*\?[^"]*)"', body):
         query = urlsplit(href.decode(errors="replace").replace("&amp;", "&")).query
         names |= {name for name, _ in parse_qsl(query, keep_blank_values=True)}
-    names |= {n.decode() for n in re.findall(rb'<(?:input|select)[^>]*name="([^"]+)"', body)}
+    for form, fields in re.findall(rb"<form([^>]*)>(.*?)</form>", body, re.S):
+        # A GET form's fields end up in the query; an admin add page takes any field from it.
+        if every_form or b'method="post"' not in form.lower():
+            names |= {
+                n.decode() for n in re.findall(rb'<(?:input|select)[^>]*name="([^"]+)"', fields)
+            }
     return names - {"csrfmiddlewaretoken", "next", "language"}
 
 
@@ -80,7 +87,8 @@ def query_parameters(client, url, monkeypatch):
     with monkeypatch.context() as patch:
         recorder = KeysRead(patch)
         response = client.get(url)
-    return sorted((recorder.keys | linked_parameters(response.content)) - {"csrfmiddlewaretoken"})
+    linked = linked_parameters(response.content, every_form=url.endswith("/add/"))
+    return sorted((recorder.keys | linked) - {"csrfmiddlewaretoken"})
 
 
 def _fail_if_server_error(response, url, problems):
@@ -101,6 +109,8 @@ def test_hostile_values_never_give_a_server_error(route, client, monkeypatch):
             for value in HOSTILE:
                 hostile = with_segment(url, index, value)
                 _fail_if_server_error(client.get(hostile), hostile, problems)
+        if role != "national":
+            continue  # the query is read the same way for every role; the widest reach is enough
         separator = "&" if "?" in url else "?"
         for name in query_parameters(client, url, monkeypatch):
             for value in HOSTILE:
