@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -31,6 +32,7 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from compliance.reports.models import GeneratedReport
 from notifications.models import (
@@ -42,6 +44,7 @@ from notifications.models import (
 )
 from registry.audit.actions import record
 from registry.models import ImportBatch, Membership, Role
+from tests.accounts.sessions import password_only
 from tests.factories import (
     SubUnitFactory,
     SystemFactory,
@@ -61,6 +64,8 @@ ROLES = (
     "officer",
     "sub_officer",
     "national",
+    "account_admin",  # of province A: its accounts, no registry data
+    "no_otp",  # a national administrator after the password, before the second factor
 )
 LOGGED_OUT = {"anonymous", "inactive"}
 A_PROVINCE = {"viewer", "manager", "officer"}  # roles held for province A (its whole subtree)
@@ -111,7 +116,10 @@ def build_world():
         "no_role": UserFactory(),
         "inactive": user_with_role(Role.OFFICER, province_a),
         "officer_b": user_with_role(Role.OFFICER, province_b),
+        "account_admin": user_with_role(Role.ACCOUNT_ADMIN, province_a),
+        "no_otp": user_with_role(Role.NATIONAL_ADMIN),
     }
+    TOTPDevice.objects.create(user=users["no_otp"], name="phone")
     users["officer_b"].username = f"officer{MARKER}"
     users["officer_b"].save()
     users["inactive"].is_active = False
@@ -348,6 +356,48 @@ def _app_index_route():
     return f"admin/^(?P<app_label>{'|'.join(labels)})/$"
 
 
+MANAGERS = {"national", "account_admin"}
+
+
+def _account(world, side):
+    return world.users[{"own": "sub_officer", "above": "viewer", "other": "officer_b"}[side]]
+
+
+def _may_manage(role, side):
+    return role == "national" or (role == "account_admin" and side != "other")
+
+
+def _account_reader(role, side):
+    return OK if _may_manage(role, side) else NOT_FOUND
+
+
+def _account_refusal(role, side):
+    """A write refused: 403 for an account the role may see, 404 for any other."""
+    return FORBIDDEN if _account_reader(role, side) == OK else NOT_FOUND
+
+
+def _uid(user):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def _attempt(world, side):
+    return AccessAttempt.objects.get_or_create(
+        username=_account(world, side).username,
+        ip_address=f"192.0.2.{SIDES.index(side) + 1}",
+        user_agent="test",
+        defaults={
+            "http_accept": "*/*",
+            "path_info": "/login/",
+            "get_data": "",
+            "post_data": "",
+            "failures_since_start": 11,
+        },
+    )[0]
+
+
 PAGES = {
     "": Page(lambda w, s: "/", lambda role, side: {OK, REDIRECT}),  # one unit: its page
     "login/": Page(lambda w, s: "/login/", lambda role, side: REDIRECT),
@@ -441,6 +491,55 @@ PAGES = {
         lambda w, s: "/admin/audit/auditevent/export/",
         lambda role, side: OK if role in ("national", "account_admin") else FORBIDDEN,
     ),
+    # Accounts (registry/accounts/): national and account administrators, each in their scope.
+    "accounts/": Page(lambda w, s: "/accounts/", lambda r, s: OK if r in MANAGERS else FORBIDDEN),
+    "accounts/new/": Page(
+        lambda w, s: "/accounts/new/",
+        lambda r, s: OK if r in MANAGERS else FORBIDDEN,
+        post=lambda r, s: OK if r in MANAGERS else FORBIDDEN,  # an empty form: errors, no row
+    ),
+    "accounts/<int:pk>/": Page(lambda w, s: f"/accounts/{_account(w, s).pk}/", _account_reader),
+    **{
+        f"accounts/<int:pk>/{action}/": Page(
+            lambda w, s, action=action: f"/accounts/{_account(w, s).pk}/{action}/",
+            lambda r, s: 405,
+            post=lambda r, s, may=may: None if may(r, s) else _account_refusal(r, s),
+        )
+        for action, may in (
+            ("deactivate", _may_manage),
+            ("invite", _may_manage),
+            ("reset-two-factor", lambda r, s: r == "national"),
+        )
+    },
+    "accounts/<int:pk>/roles/": Page(  # an empty form: back to the account with the error
+        lambda w, s: f"/accounts/{_account(w, s).pk}/roles/",
+        lambda r, s: 405,
+        post=lambda r, s: REDIRECT if _may_manage(r, s) else _account_refusal(r, s),
+    ),
+    "accounts/<int:pk>/roles/<int:membership_pk>/revoke/": Page(
+        lambda w, s: (
+            f"/accounts/{_account(w, s).pk}/roles/{_account(w, s).memberships.get().pk}/revoke/"
+        ),
+        lambda r, s: 405,
+        post=lambda r, s: None if _may_manage(r, s) else _account_refusal(r, s),
+    ),
+    "accounts/lockouts/": Page(lambda w, s: "/accounts/lockouts/", NATIONAL_ONLY),
+    "accounts/lockouts/<int:pk>/unlock/": Page(
+        lambda w, s: f"/accounts/lockouts/{_attempt(w, s).pk}/unlock/",
+        lambda r, s: 405,
+        post=lambda r, s: None if r == "national" else NOT_FOUND,
+    ),
+    "accounts/invitation/<uidb64>/<token>/": Page(  # a forged token: the invalid-link page
+        lambda w, s: f"/accounts/invitation/{_uid(_account(w, s))}/x-y/", lambda r, s: OK
+    ),
+    # The second factor: asked of no_otp; others have passed it or are sent to enrol.
+    "accounts/two-factor/": Page(
+        lambda w, s: "/accounts/two-factor/", lambda r, s: OK if r == "no_otp" else REDIRECT
+    ),
+    "accounts/two-factor/setup/": Page(
+        lambda w, s: "/accounts/two-factor/setup/",
+        lambda r, s: REDIRECT if r == "no_otp" else OK,
+    ),
 }
 
 
@@ -497,9 +596,20 @@ def dump():
 
 def _client_for(client, world, role):
     client.logout()
-    if role != "anonymous":
+    if role == "no_otp":
+        password_only(client, world.users[role])
+    elif role != "anonymous":
         client.force_login(world.users[role])
     return client
+
+
+# What a user who owes the second factor may still reach; anything else answers that step.
+SECOND_FACTOR_OPEN = ("/logout/", "/i18n/", "/accounts/invitation/", "/accounts/two-factor/")
+
+
+def _assert_second_factor_step(role, response, url):
+    assert response.status_code == REDIRECT, f"{role} {url}: {response.status_code}"
+    assert response["Location"].startswith("/accounts/two-factor/"), f"{role} {url}"
 
 
 def _assert_login_redirect(response, url):
@@ -509,11 +619,23 @@ def _assert_login_redirect(response, url):
 
 def _check_get(client, world, role, url, expected):
     response = client.get(url)
-    public = url.startswith(("/login/", "/admin/login/", "/i18n/", "/logout/", "/admin/logout/"))
+    public = url.startswith(
+        (
+            "/login/",
+            "/admin/login/",
+            "/i18n/",
+            "/logout/",
+            "/admin/logout/",
+            "/accounts/invitation/",
+        )
+    )
     if role in LOGGED_OUT and not public:
         _assert_login_redirect(response, url)
         return
-    if role in LOGGED_OUT and url.startswith(("/login/", "/admin/login/")):
+    if role == "no_otp" and not url.startswith(SECOND_FACTOR_OPEN):
+        _assert_second_factor_step(role, response, url)
+        return
+    if role in LOGGED_OUT and url.startswith("/login/"):
         expected = OK
     expected = expected if isinstance(expected, set) else {expected}
     assert response.status_code in expected, f"{role} GET {url}: {response.status_code}"
@@ -542,7 +664,9 @@ def _attack_data(world, obj):
 def _check_post(client, world, role, url, expected, data):
     before = dump()
     response = client.post(url, data)
-    if role in LOGGED_OUT:
+    if role == "no_otp":
+        _assert_second_factor_step(role, response, url)
+    elif role in LOGGED_OUT:
         assert response.status_code in (REDIRECT, FORBIDDEN), f"{role} POST {url}"
     else:
         assert response.status_code == expected, f"{role} POST {url}: {response.status_code}"

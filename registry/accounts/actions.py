@@ -57,21 +57,33 @@ def create_account(*, actor, username, full_name, email, role, unit, request=Non
     return account
 
 
+def _role_data(membership):
+    """As the admin's role events say it (registry/audit/actions.py)."""
+    unit = membership.unit
+    return {
+        "user": membership.user.get_username(),
+        "role": membership.role,
+        "unit": unit.code if unit else None,
+    }
+
+
 @transaction.atomic
 def grant_role(account, role, unit, *, actor, request=None):
     _check_grant(actor, role, unit)
     membership, created = Membership.objects.get_or_create(user=account, role=role, unit=unit)
     if created:
-        data = {"role": role}
+        data = _role_data(membership)
         record("role.granted", actor=actor, unit=unit, target=account, data=data, request=request)
     return membership
 
 
 @transaction.atomic
 def revoke_role(membership, *, actor, request=None):
+    if membership.user_id == actor.pk:
+        raise PermissionDenied  # no one drops their own role (the last national admin, say)
     _check_grant(actor, membership.role, membership.unit)
+    data = _role_data(membership)
     membership.delete()
-    data = {"role": membership.role}
     unit = membership.unit
     record(
         "role.revoked", actor=actor, unit=unit, target=membership.user, data=data, request=request

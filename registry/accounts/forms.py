@@ -9,14 +9,9 @@ from registry.accounts import rules
 from registry.models import Role
 
 
-class AccountForm(forms.Form):
-    """A new account with one role, offered only the roles and units its manager may grant."""
+class RoleForm(forms.Form):
+    """A role and its unit, offered only the roles and units its manager may grant."""
 
-    username = forms.CharField(
-        label=_("Username"), max_length=150, validators=[UnicodeUsernameValidator()]
-    )
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
 
@@ -30,12 +25,6 @@ class AccountForm(forms.Form):
             "group", "path", "name"
         )
         self.fields["unit"].help_text = _("Leave empty for a national administrator.")
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise ValidationError(_("This username is taken."))
-        return username
 
     def clean(self):
         cleaned = super().clean()
@@ -54,6 +43,23 @@ class AccountForm(forms.Form):
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
+
+
+class AccountForm(RoleForm):
+    """A new account with one role."""
+
+    username = forms.CharField(
+        label=_("Username"), max_length=150, validators=[UnicodeUsernameValidator()]
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    field_order = ["username", "full_name", "email", "role", "unit"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is taken."))
+        return username
 
 
 class TokenForm(forms.Form):

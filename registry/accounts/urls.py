@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/deactivate/", views.account_deactivate, name="deactivate"),
     path("<int:pk>/invite/", views.account_invite, name="invite"),
+    path("<int:pk>/roles/", views.role_grant, name="grant"),
+    path("<int:pk>/roles/<int:membership_pk>/revoke/", views.role_revoke, name="revoke"),
     path(
         "<int:pk>/reset-two-factor/",
         views.account_reset_second_factor,

@@ -29,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import scope
 from registry.accounts import actions, second_factor, selectors
-from registry.accounts.forms import AccountForm, TokenForm
+from registry.accounts.forms import AccountForm, RoleForm, TokenForm
 
 
 def _managers_only(request):
@@ -82,6 +82,7 @@ def account_detail(request, pk):
         "may_change": scope.manageable_users(request.user).filter(pk=account.pk).exists()
         and account.pk != request.user.pk,
         "is_national": scope.is_national_admin(request.user),
+        "role_form": RoleForm(manager=request.user),
     }
     return render(request, "accounts/account_detail.html", context)
 
@@ -92,6 +93,30 @@ def account_deactivate(request, pk):
     account = scope.get_account_for_user(request.user, pk, write=True)
     actions.deactivate_account(account, actor=request.user, request=request)
     messages.success(request, _("Account %(name)s deactivated.") % {"name": account.username})
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def role_grant(request, pk):
+    account = scope.get_account_for_user(request.user, pk, write=True)
+    form = RoleForm(request.POST, manager=request.user)
+    if form.is_valid():
+        actions.grant_role(account, actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("Role granted."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk, membership_pk):
+    account = scope.get_account_for_user(request.user, pk, write=True)
+    membership = scope.load(account.memberships.select_related("unit"), membership_pk)
+    actions.revoke_role(membership, actor=request.user, request=request)
+    messages.success(request, _("Role revoked."))
     return redirect("accounts:detail", pk=account.pk)
 
 

@@ -169,3 +169,49 @@ def test_duplicate_username_is_refused(client, provinces):
 def test_account_pages_are_vietnamese_by_default(client, provinces):
     client.force_login(provinces["admin_a"])
     assert "Tạo tài khoản".encode() in client.get("/accounts/new/").content
+
+
+def test_account_admin_grants_and_revokes_a_role_in_their_subtree(client, provinces):
+    viewer = user_with_role(Role.VIEWER, provinces["a"])
+    client.force_login(provinces["admin_a"])
+    data = {"role": Role.OFFICER, "unit": provinces["a_dept"].pk}
+    assert client.post(f"/accounts/{viewer.pk}/roles/", data).status_code == 302
+    granted = Membership.objects.get(user=viewer, role=Role.OFFICER)
+    assert granted.unit == provinces["a_dept"]
+    event = AuditEvent.objects.get(action="role.granted", target_id=str(viewer.pk))
+    assert event.data == {"user": viewer.username, "role": "officer", "unit": "PA-IT"}
+    response = client.post(f"/accounts/{viewer.pk}/roles/{granted.pk}/revoke/")
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=granted.pk).exists()
+    assert AuditEvent.objects.filter(action="role.revoked", target_id=str(viewer.pk)).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "unit_key"),
+    [(Role.VIEWER, "b"), (Role.ACCOUNT_ADMIN, "a_dept"), (Role.NATIONAL_ADMIN, None)],
+)
+def test_account_admin_grants_no_role_wider_than_their_own(client, provinces, role, unit_key):
+    viewer = user_with_role(Role.VIEWER, provinces["a"])
+    client.force_login(provinces["admin_a"])
+    unit = provinces[unit_key].pk if unit_key else ""
+    response = client.post(f"/accounts/{viewer.pk}/roles/", {"role": role, "unit": unit})
+    assert response.status_code == 302  # back to the account, with the error
+    assert list(Membership.objects.filter(user=viewer).values_list("role", flat=True)) == ["viewer"]
+    assert not AuditEvent.objects.filter(action="role.granted").exists()
+
+
+def test_a_role_of_another_account_cannot_be_revoked_through_this_one(client, provinces):
+    viewer = user_with_role(Role.VIEWER, provinces["a"])
+    other = user_with_role(Role.VIEWER, provinces["b"])
+    theirs = Membership.objects.get(user=other)
+    client.force_login(provinces["admin_a"])
+    assert client.post(f"/accounts/{viewer.pk}/roles/{theirs.pk}/revoke/").status_code == 404
+    assert Membership.objects.filter(pk=theirs.pk).exists()
+
+
+def test_nobody_revokes_their_own_role(client, provinces):
+    national = provinces["national"]
+    own = Membership.objects.get(user=national)
+    client.force_login(national)
+    assert client.post(f"/accounts/{national.pk}/roles/{own.pk}/revoke/").status_code == 403
+    assert Membership.objects.filter(pk=own.pk).exists()
