@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -184,11 +184,12 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
 
 def _next(request, default="home"):
+    """Where to go after the second factor: a path of this site, or the home page."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
+    allowed = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if allowed and target else reverse(default)
+    return target if allowed else reverse(default)
 
 
 @login_required
@@ -196,7 +197,7 @@ def verify(request):
     """The second step of signing in: a code of the authenticator app or a recovery code."""
     user = request.user
     if user.is_verified():
-        return redirect(_next(request))
+        return HttpResponseRedirect(_next(request))
     if not user_has_device(user):
         return redirect(f"{reverse('accounts:setup')}?{request.GET.urlencode()}")
     request.session[second_factor.ENROLLED_SESSION_KEY] = True
@@ -205,7 +206,7 @@ def verify(request):
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(_next(request))
+            return HttpResponseRedirect(_next(request))
         form.add_error("token", _("This code is not valid. Try the current one."))
     return render(request, "accounts/verify.html", {"form": form, "next": _next(request)})
 

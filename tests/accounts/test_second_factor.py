@@ -166,3 +166,11 @@ def test_an_account_admin_cannot_reset_a_second_factor(client, provinces):
     client.force_login(provinces["admin_a"])
     assert client.post(f"/accounts/{viewer.pk}/reset-two-factor/").status_code == 403
     assert TOTPDevice.objects.filter(user=viewer).exists()
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "abc"])
+def test_after_the_code_only_a_path_of_this_site(client, provinces, target):
+    device = _enrolled(provinces["national"])
+    _sign_in(client, provinces["national"])
+    response = client.post("/accounts/two-factor/", {"token": token_of(device), "next": target})
+    assert response.status_code == 302 and response["Location"] == "/"
