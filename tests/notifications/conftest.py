@@ -35,13 +35,14 @@ def in_process_tasks(request):
     celery_app.conf.task_always_eager = previous
 
 
-def staff_units(units, with_email=True):
-    """A manager and an officer named on each unit, in two bulk inserts (no password hashing)."""
+def staff_units(units, with_email=True, prefix=""):
+    """A manager and an officer named on each unit, in two bulk inserts (no password hashing);
+    their logins are "<prefix><role>-<unit code>"."""
     User = get_user_model()
     users = []
     for unit in units:
         for role in (Role.MANAGER, Role.OFFICER):
-            name = f"{role}-{unit.code}".lower()
+            name = f"{prefix}{role}-{unit.code}".lower()
             email = f"{name}@example.invalid" if with_email else ""
             users.append(User(username=name, email=email, password="!"))
     User.objects.bulk_create(users)
@@ -50,12 +51,12 @@ def staff_units(units, with_email=True):
         for user in User.objects.filter(username__in=[u.username for u in users])
     }
     Membership.objects.bulk_create(
-        Membership(user=by_name[f"{role}-{unit.code}".lower()], unit=unit, role=role)
+        Membership(user=by_name[f"{prefix}{role}-{unit.code}".lower()], unit=unit, role=role)
         for unit in units
         for role in (Role.MANAGER, Role.OFFICER)
     )
     return {
-        (unit.code, role): by_name[f"{role}-{unit.code}".lower()]
+        (unit.code, role): by_name[f"{prefix}{role}-{unit.code}".lower()]
         for unit in units
         for role in (Role.MANAGER, Role.OFFICER)
     }

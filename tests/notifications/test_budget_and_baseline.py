@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from notifications.models import CampaignStep, Delivery, DossierTimeLimit, Kind, Status
 from notifications.planner import plan_day
+from notifications.sending import SENT, send_batch
 from registry.models import Role, Unit
 from tests.factories import SubUnitFactory, SystemFactory, UnitFactory
 
@@ -123,3 +124,42 @@ def _has_unapproved(unit):
     return deadline_outstanding(
         "approval", datetime.date(2024, 9, 23), datetime.date(2024, 9, 30), unit_paths=[unit.path]
     ).exists()
+
+
+SENDING_READS = 3  # the chunk's rows, and the one notice's figures (list and count, limits)
+
+
+def sending_queries(ids):
+    """(reads, writes, outcomes) of sending one chunk."""
+    with CaptureQueriesContext(connection) as captured:
+        outcomes = send_batch(ids)
+    sql = [query["sql"].lstrip().upper() for query in captured.captured_queries]
+    writes = [q for q in sql if q.startswith("UPDATE")]
+    return len(sql) - len(writes), len(writes), outcomes
+
+
+def test_sending_a_chunk_reads_the_same_for_3_or_12_e_mails_and_writes_one_update_each(
+    only_approval, province, smtp_server
+):
+    for n in range(5):  # twelve people named on the province: one notice, twelve e-mails
+        staff_units([province["province"]], prefix=f"more{n}-")
+    plan_day(datetime.date(2024, 9, 23))
+    ids = list(
+        Delivery.objects.filter(kind=Kind.CAMPAIGN, unit=province["province"])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    assert len(ids) == 12
+    small = sending_queries(ids[:3])
+    big = sending_queries(ids[3:])
+    assert small[0] == big[0] <= SENDING_READS
+    # The claim, then one UPDATE per e-mail (it marks the next one transmitting and records
+    # the previous one sent), and the last one recorded at the end of the chunk.
+    assert (small[1], big[1]) == (1 + 3 + 1, 1 + 9 + 1)
+    assert (small[2], big[2]) == ({SENT: 3}, {SENT: 9})
+    assert len(smtp_server.received) == 12
+    rows = Delivery.objects.filter(pk__in=ids)
+    assert {(r.status, r.attempts, r.claim_token, r.reason) for r in rows} == {
+        (Status.SENT, 1, None, "")
+    }
+    assert all(r.sent_at >= r.first_attempt_at for r in rows)

@@ -3,10 +3,13 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from notifications.messages import build_email
+from notifications.messages import SALUTATION_MARK, Drafts, build_email
 from notifications.models import Delivery, Kind, RecipientPreference
 from notifications.planner import plan_day
+
+from .conftest import staff_units
 
 pytestmark = pytest.mark.usefixtures("only_approval")
 
@@ -82,3 +85,25 @@ def test_the_message_id_is_fixed_per_delivery(province):
     first, again = build_email(delivery), build_email(delivery)
     assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
     assert str(delivery.pk) in first.extra_headers["Message-ID"]
+
+
+def test_a_batch_renders_each_notice_once_and_says_to_each_what_it_alone_would(province):
+    staff_units([province["province"]], prefix="second-")  # two of each role on the province
+    names = {"manager-p99": ('<Văn> & "An"', "O'Nguyễn"), "officer-p99-it": ("Thị Bình", "")}
+    for username, (first, last) in names.items():
+        get_user_model().objects.filter(username=username).update(first_name=first, last_name=last)
+    plan_day(datetime.date(2024, 9, 23))
+    related = ("recipient__reminder_preference", "unit", "campaign")
+    deliveries = list(Delivery.objects.select_related(*related).order_by("pk"))
+    assert {d.kind for d in deliveries} == {Kind.CAMPAIGN, Kind.DOSSIER, Kind.INSPECTION}
+    drafts = Drafts()
+    for delivery in deliveries:
+        together, alone = build_email(delivery, drafts), build_email(delivery)
+        assert together.subject == alone.subject and together.to == alone.to
+        assert together.body == alone.body and html_of(together) == html_of(alone)
+        assert SALUTATION_MARK not in together.body + html_of(together)
+    assert len(drafts.bodies) < len(deliveries)  # the province's people share their notices
+    manager = next(d for d in deliveries if d.recipient.username == "manager-p99")
+    message = build_email(manager, drafts)
+    assert 'Kính gửi <Văn> & "An" O\'Nguyễn,' in message.body  # text: as written
+    assert "Kính gửi &lt;Văn&gt; &amp; &quot;An&quot; O&#x27;Nguyễn," in html_of(message)

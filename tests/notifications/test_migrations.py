@@ -12,8 +12,6 @@ from notifications.models import Delivery, Kind, Status
 from notifications.planner import plan_day
 from tests.factories import SystemFactory
 
-from .conftest import seed_deadlines
-
 AS_OF = datetime.date(2024, 9, 23)
 BEFORE = ("notifications", "0002_seed_deadlines")
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +39,6 @@ def test_old_dossier_notices_become_sent_digest_notices_and_are_not_sent_again(
 ):
     # A second dossier waiting in the department: two notices for the same people today.
     SystemFactory(owner=province["department"], proposed_level=3, submitted=True, code="P99-005")
-    seed_deadlines()  # the time limits (the table is flushed between transactional tests)
     digests = [d for d in plan_day(AS_OF, dry_run=True).new if d.kind == Kind.DOSSIER]
     notices = [(digest, item) for digest in digests for item in digest.items]
     assert len({item for _digest, item in notices}) == 2 and digests

@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from notifications import sending
 from notifications.models import Delivery, Kind, Status
 from notifications.planner import plan_day
 from notifications.sending import DEFERRED, NOT_CLAIMED, SENT, claim, deliver, send_batch
@@ -167,3 +169,23 @@ def test_two_workers_racing_send_each_reminder_once(province, smtp_server):
     assert outcomes.count(NOT_CLAIMED) == len(ids)
     assert len(smtp_server.received) == len(ids)
     assert Delivery.objects.filter(kind=Kind.CAMPAIGN, status=Status.SENT).count() == 4
+
+
+def test_a_delivery_taken_over_mid_chunk_is_left_alone_and_the_one_before_it_recorded(
+    province, smtp_server, monkeypatch
+):
+    ids = plan_day(AS_OF).to_send
+    victim = ids[1]
+    build = sending.build_email
+
+    def build_then_lose_the_claim(delivery, drafts):
+        if delivery.pk == victim:  # another worker takes it over (its lease ran out)
+            Delivery.objects.filter(pk=victim).update(claim_token=uuid.uuid4())
+        return build(delivery, drafts)
+
+    monkeypatch.setattr(sending, "build_email", build_then_lose_the_claim)
+    assert send_batch(ids) == {SENT: 6, NOT_CLAIMED: 1}
+    first = Delivery.objects.get(pk=ids[0])
+    assert first.status == Status.SENT and first.claim_token is None  # in the same UPDATE
+    assert Delivery.objects.get(pk=victim).status == Status.CLAIMED  # the other worker's
+    assert len(smtp_server.received) == 6 and statuses() == {Status.SENT: 6, Status.CLAIMED: 1}
