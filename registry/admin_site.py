@@ -16,8 +16,8 @@ from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
-from django.http import Http404
+from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.urls import URLPattern, reverse
 
 from registry import scope
@@ -110,11 +110,16 @@ class ScopedAdminSite(admin.AdminSite):
         return super().has_permission(request) and second_factor.satisfied(request)
 
     def login(self, request, extra_context=None):
-        """The one login of the product: /login/, where django-axes and the second factor are."""
-        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
-            "admin:index", current_app=self.name
-        )
-        return redirect_to_login(next_url, reverse("login"))
+        """The one login of the product: /login/, where django-axes and the second factor are.
+
+        A signed-in user the admin turns away gets a 403 here, not a redirect to /login/,
+        which would send them straight back."""
+        index = reverse("admin:index", current_app=self.name)
+        if request.user.is_authenticated:
+            if not self.has_permission(request):
+                raise PermissionDenied
+            return HttpResponseRedirect(index)
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or index, reverse("login"))
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

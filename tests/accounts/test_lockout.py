@@ -65,7 +65,17 @@ def test_the_lock_is_per_address_for_any_account(client, provinces, viewer):
 
 def test_admin_login_is_the_same_login(client, viewer):
     response = client.get("/admin/login/?next=/admin/")
-    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/admin/"
+    client.force_login(viewer)
+    assert client.get("/admin/login/")["Location"] == "/admin/"
+
+
+def test_a_user_the_admin_turns_away_is_not_sent_round_in_circles(client, viewer):
+    viewer.is_staff = False
+    viewer.save()
+    client.force_login(viewer)
+    assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
 
 
 def test_english_lockout_page(client, viewer):
