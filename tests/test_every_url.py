@@ -640,7 +640,8 @@ def _check_get(client, world, role, url, expected):
     expected = expected if isinstance(expected, set) else {expected}
     assert response.status_code in expected, f"{role} GET {url}: {response.status_code}"
     if role != "national":
-        assert MARKER.encode() not in response.content, f"{role} GET {url} shows another unit"
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert MARKER.encode() not in body, f"{role} GET {url} shows another unit"
 
 
 def _attack_data(world, obj):
