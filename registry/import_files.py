@@ -38,6 +38,7 @@ from registry.xlsx_reader import (
     FORMULA,
     MAX_COLUMNS,
     XLSX_MAGIC,
+    ExcelError,
     FileError,
     too_many_rows,
     xlsx_rows,
@@ -375,6 +376,13 @@ def _could_be_code(first, code):
 def _cell(value, number, field_name, table):
     """The cell's value, clean; formulas, line breaks and invisible characters become a
     problem of the row."""
+    if isinstance(value, ExcelError):
+        return _problem(
+            table,
+            number,
+            field_name,
+            _("This cell holds the Excel error %(error)s; type the value.") % {"error": value},
+        )
     if value is FORMULA or _looks_like_formula(value):
         return _problem(
             table,

@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 WRITE_BATCH = 1000
 LOOKUP_CHUNK = 2000  # codes per IN (...) query: well under every database's parameter limit
 STORED_ERRORS = 1000
+COLLECTED_ERRORS = 2000
 MAX_RECORDED_SIZE = 2**31 - 1  # the size column's range; a larger file is refused anyway
 IMPORTED_FIELDS = [column.field for column in COLUMNS if column.field != "code"]
 FOREIGN_KEYS = {"owner", "operator", "responsible_officer"}
@@ -232,11 +233,16 @@ class _Plan:
 
     def __init__(self, table, user, unit, today, lock):
         self.table, self.user, self.unit, self.today = table, user, unit, today
-        units = list(Unit.objects.select_related("parent"))
+        # Only units the importer may see can be named, matched or suggested: another unit's
+        # name or code reads exactly like an unknown one.
+        visible = Unit.objects.all() if user is None else scope.visible_units(user)
+        units = list(visible.select_related("parent"))
         self.resolver = UnitResolver(units)
         self.allowed = self._allowed_unit_ids(units)
         self.existing = self._existing(lock)
         self.errors, self.changes, self.creates, self.updates = [], [], [], []
+        self.errors_cut = False
+        self.notes = []
         self.unchanged = 0
         self.seen_codes = {}
         self.units_by_name = {}
@@ -270,6 +276,7 @@ class _Plan:
                 self._row(number, raw)
         report.total_rows = len(self.table.rows)
         report.errors = sorted(self.errors, key=lambda error: error.row or 0)
+        report.notes = report.notes + self.notes
         report.changes = self.changes
         report.created, report.updated = len(self.creates), len(self.updates)
         report.unchanged = self.unchanged
@@ -286,7 +293,16 @@ class _Plan:
         return ""
 
     def _error(self, row, field_name, message):
-        self.errors.append(RowError(row, self._column(field_name), str(message)))
+        # A file of nothing but errors must not cost a worker its memory: past the cap the
+        # run is refused all the same, and the report says the list was cut.
+        if len(self.errors) < COLLECTED_ERRORS:
+            self.errors.append(RowError(row, self._column(field_name), str(message)))
+        elif not self.errors_cut:
+            self.errors_cut = True
+            self.notes.append(
+                _("Only the first %(n)s problems are listed; correct them and try again.")
+                % {"n": COLLECTED_ERRORS}
+            )
 
     def _row(self, number, raw):
         values = self._parse(number, raw)
@@ -499,12 +515,22 @@ def _record(report, user, unit, sheet, upload, store=True):
         updated=report.updated,
         unchanged=report.unchanged,
         error_rows=report.error_rows,
-        message="\n".join([report.summary(), *report.all_notes()]),
-        errors=[error.__dict__ for error in report.errors[:STORED_ERRORS]],
+        message="\n".join(
+            _printable(str(line)) for line in [report.summary(), *report.all_notes()]
+        ),
+        errors=[_printable_error(error) for error in report.errors[:STORED_ERRORS]],
     )
     report.status, report.batch = status, batch
     record_import(batch)
     return report
+
+
+def _printable_error(error):
+    """A row error as stored: header text from the file may hold anything, a NUL included."""
+    return {
+        key: _printable(value) if isinstance(value, str) else value
+        for key, value in error.__dict__.items()
+    }
 
 
 def _printable(text):

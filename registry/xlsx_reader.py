@@ -64,6 +64,10 @@ class _Formula:
 FORMULA = _Formula()
 
 
+class ExcelError(str):
+    """The text of an Excel error cell (#REF!, #N/A…): a computed failure, never data."""
+
+
 def too_many_rows(max_rows):
     return FileError(
         _("The file has more than %(limit)s rows; split it into smaller files.")
@@ -274,7 +278,9 @@ class _Book:
             return _unescape(inline)
         if text is None:
             return None
-        if kind in ("str", "e"):
+        if kind == "e":
+            return ExcelError(text)
+        if kind == "str":
             return text
         if kind == "b":
             return text.strip() in ("1", "true")

@@ -296,7 +296,7 @@ def test_import_command_reports_rows_and_fails_on_errors(two_units, tmp_path, ca
     )
     with pytest.raises(CommandError, match="Nothing was written: 1 row has errors"):
         call_command("import_systems", str(path), "--user", officer.username)
-    assert "3\tĐơn vị chủ quản\t“Tỉnh B” is not one of the units" in capsys.readouterr().err
+    assert "3\tĐơn vị chủ quản\tUnknown unit “Tỉnh B”." in capsys.readouterr().err
     assert not InformationSystem.objects.filter(code__startswith="NEW-").exists()
     with pytest.raises(CommandError, match="no unit"):
         call_command("import_systems", str(path), "--unit", "NOPE")

@@ -150,7 +150,8 @@ def test_an_officer_imports_only_for_their_units(two_units, officer_a):
     report = run_import(data, officer_a, today=TODAY)
 
     assert errors_of(report) == [
-        (3, "Đơn vị chủ quản", "“Tỉnh B” is not one of the units you may import for."),
+        # Another unit reads exactly like a unit that does not exist.
+        (3, "Đơn vị chủ quản", "Unknown unit “Tỉnh B”."),
         (
             4,
             "Mã hệ thống",

@@ -1,0 +1,54 @@
+"""Files and rows a hostile review used against the import (issue 9/10 review)."""
+
+import pytest
+
+from registry.models import ImportBatch, ImportStatus, InformationSystem, Role
+from tests.factories import SubUnitFactory
+from tests.imports.conftest import BASIC_HEADERS, basic_csv, errors_of, run_import, xlsx_bytes
+
+
+@pytest.mark.django_db
+def test_an_excel_error_cell_is_a_row_error_not_a_name(two_units, national_admin):
+    # openpyxl stores "#REF!" as Excel does: an error cell (t="e").
+    data = xlsx_bytes([BASIC_HEADERS, ["NEW-E", "#REF!", "Tỉnh A", "2", "15/01/2024"]])
+    report = run_import(data, national_admin, name="errors.xlsx")
+    assert [(row, column) for row, column, _ in errors_of(report)] == [(2, "Tên hệ thống")]
+    assert "#REF!" in errors_of(report)[0][2]
+    assert not InformationSystem.objects.filter(code="NEW-E").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Ghi chú_x0000_", "Mã hệ thống_x0000_"])
+def test_a_nul_in_a_header_is_recorded_as_a_refused_run(two_units, national_admin, header):
+    rows = [[header, *BASIC_HEADERS[1:]], ["NEW-1", "Một", "Tỉnh A", "2", "15/01/2024"]]
+    if header.startswith("Ghi"):
+        rows = [[*BASIC_HEADERS, header], ["NEW-1", "Một", "Tỉnh A", "2", "15/01/2024", "x"]]
+    report = run_import(xlsx_bytes(rows), national_admin, name="nul.xlsx")
+    batch = ImportBatch.objects.get()
+    assert batch.status in (ImportStatus.REJECTED, ImportStatus.DRY_RUN, ImportStatus.APPLIED)
+    assert "\x00" not in batch.message and "\x00" not in str(batch.errors)
+    assert report.batch == batch
+
+
+@pytest.mark.django_db
+def test_another_units_name_or_code_reads_as_unknown(two_units, officer_a):
+    hidden = SubUnitFactory(parent=two_units["b"]["province"], name="Phòng Kín", code="PBM-K")
+    SubUnitFactory(parent=two_units["a"]["province"], name="Phòng Kín", code="PAK-K")
+    data = basic_csv(
+        ["NEW-1", "Một", hidden.code, "2", "15/01/2024"],
+        ["NEW-2", "Hai", "PNOPE-XYZ", "2", "15/01/2024"],
+        ["NEW-3", "Ba", "Phòng Kín", "2", "15/01/2024"],
+    )
+    messages = [message for _, _, message in errors_of(run_import(data, officer_a))]
+    assert messages[0] == "Unknown unit “PBM-K”." and messages[1] == "Unknown unit “PNOPE-XYZ”."
+    assert not any("Tỉnh B" in message or "PBM" in message for message in messages[2:])
+
+
+@pytest.mark.django_db
+def test_a_file_of_nothing_but_errors_is_listed_only_in_part(two_units, role_user):
+    officer = role_user(Role.OFFICER, two_units["a"]["province"])
+    rows = [[f"NEW-{n}", "", "", "=1", "=1"] for n in range(1500)]
+    report = run_import(basic_csv(*rows), officer)
+    assert len(report.errors) == 2000
+    assert any("2000" in str(note) for note in report.all_notes())
+    assert ImportBatch.objects.get().status == ImportStatus.REJECTED
