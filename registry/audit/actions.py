@@ -85,22 +85,15 @@ def record_role_change(previous, membership, *, request=None):
     None means the assignment was removed."""
     if previous is not None and membership is not None and _key(previous) == _key(membership):
         return
-    if previous is not None:
-        record(
-            "role.revoked",
-            unit=previous.unit,
-            target=previous.user,
-            data=_role(previous),
-            request=request,
-        )
-    if membership is not None:
-        record(
-            "role.granted",
-            unit=membership.unit,
-            target=membership.user,
-            data=_role(membership),
-            request=request,
-        )
+    for action, assignment in (("role.revoked", previous), ("role.granted", membership)):
+        if assignment is not None:
+            record(
+                action,
+                unit=assignment.unit,
+                target=assignment.user,
+                data=_role(assignment),
+                request=request,
+            )
 
 
 @transaction.atomic

@@ -115,6 +115,16 @@ def test_postgresql_rejects_update_and_delete(statement, national_admin):
     assert AuditEvent.objects.get().action == "auth.login"
 
 
+def _assert_delete_refused():
+    record("auth.login")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditevent")
+
+
 @on_postgresql
 def test_postgresql_lets_the_purge_flag_through_only_in_its_transaction():
     record("auth.login")
@@ -123,13 +133,7 @@ def test_postgresql_lets_the_purge_flag_through_only_in_its_transaction():
         cursor.execute("DELETE FROM audit_auditevent")
         cursor.execute("SET LOCAL audit.purge = 'off'")
     assert not AuditEvent.objects.exists()
-    record("auth.login")
-    with (
-        pytest.raises(DatabaseError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute("DELETE FROM audit_auditevent")
+    _assert_delete_refused()
 
 
 def _aged(days):
@@ -149,13 +153,7 @@ def test_purge_deletes_only_events_past_retention(settings):
 @on_postgresql
 def test_the_purge_leaves_the_flag_off_for_the_rest_of_the_transaction():
     purge_expired()
-    record("auth.login")
-    with (
-        pytest.raises(DatabaseError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute("DELETE FROM audit_auditevent")
+    _assert_delete_refused()
 
 
 def test_the_beat_task_purges(settings):
