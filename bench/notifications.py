@@ -5,7 +5,10 @@ per owning unit) and its query count printed. The fan-out of FAN_OUT e-mails
 (claim, build, send over SMTP to a local aiosmtpd server, record) is timed
 against as many no-op tasks on the same broker and worker: with REDIS_URL, a
 `celery worker` process (prefork, one child per CPU) on this run's PostgreSQL
-database; in-process without a broker. The target is 3x (issue 11).
+database; in-process without a broker. The target is 3x (issue 11). The same
+e-mails go out REPEAT times, each run followed by its no-op tasks, so a busy spell
+of a shared machine weighs on both sides of a ratio; the median ratio is kept, and
+the worker's CPU time per e-mail and per no-op task is printed beside it.
 Every unit gets a manager and OFFICERS_PER_UNIT officers first, so the day has
 more than FAN_OUT e-mails; all of it is removed afterwards.
 """
@@ -14,6 +17,7 @@ import datetime
 import logging
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -35,7 +39,7 @@ from registry.models import Membership, Role, Unit
 
 AS_OF = datetime.date(2024, 9, 23)
 FAN_OUT = 1000  # e-mails timed through the workers
-REPEAT = 3  # fan-out and no-op runs, alternated; the best of each is compared
+REPEAT = 3  # fan-out and no-op runs, alternated; the run with the median ratio is kept
 OFFICERS_PER_UNIT = 6
 BARE_PLAN_SQL = """
 SELECT s.owner_id, COUNT(*) FROM registry_informationsystem s
@@ -126,15 +130,17 @@ def _fan_out(ctx):
             runs.append((sending, bare))
     if server.accepted != REPEAT * len(ids):
         raise RuntimeError(f"{server.accepted} of {REPEAT * len(ids)} e-mails reached the server")
-    seconds, bare = min(run[0][0] for run in runs), min(run[1][0] for run in runs)
-    label = f"fan-out {len(ids)} e-mails (SMTP) vs no-op tasks ({where}), best of {REPEAT}"
+    # Each run's fan-out against the no-op tasks timed right after it; the median run.
+    runs.sort(key=lambda run: run[0][0] / run[1][0])
+    (seconds, _cpu), (bare, _bare_cpu) = runs[len(runs) // 2]
+    label = f"fan-out {len(ids)} e-mails (SMTP) vs no-op tasks ({where}), median of {REPEAT}"
     ctx.ratio(label, seconds, bare, 3)
     ratios = ", ".join(f"{sending[0] / noops[0]:.2f}" for sending, noops in runs)
-    ctx.report("fan-out ratio of each run", ratios)
+    ctx.report("fan-out ratios of the runs", ratios)
     ctx.report("fan-out throughput", f"{len(ids) / seconds:,.0f}", "e-mails/s")
     if runs[0][0][1] is not None:
-        per_mail = min(sending[1] for sending, _noops in runs) / len(ids) * 1000
-        per_task = min(noops[1] for _sending, noops in runs) / len(ids) * 1000
+        per_mail = statistics.median(sending[1] for sending, _noops in runs) / len(ids) * 1000
+        per_task = statistics.median(noops[1] for _sending, noops in runs) / len(ids) * 1000
         cpu = f"{per_mail:.2f} / {per_task:.2f}"
         ctx.report("worker CPU per e-mail / per no-op task", cpu, "ms")
 

@@ -1,6 +1,10 @@
 """What a digest says: text and HTML, in the recipient's language, with the deadline written out."""
 
 import datetime
+from email import message_from_bytes
+from email.header import Header
+from email.message import Message
+from email.policy import compat32, default
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -107,3 +111,22 @@ def test_a_batch_renders_each_notice_once_and_says_to_each_what_it_alone_would(p
     message = build_email(manager, drafts)
     assert 'Kính gửi <Văn> & "An" O\'Nguyễn,' in message.body  # text: as written
     assert "Kính gửi &lt;Văn&gt; &amp; &quot;An&quot; O&#x27;Nguyễn," in html_of(message)
+
+
+def test_headers_are_written_as_the_email_package_writes_them(province):
+    province["province"].name = "Tỉnh Thử có một cái tên thật dài, đủ để tiêu đề phải gấp dòng"
+    province["province"].save()
+    message = build_email(planned_digest("manager-p99"))
+    written = message.message()
+    ours = written.as_bytes(linesep="\r\n")
+    # The e-mail package on its own: every header through email.header.Header.
+    del written["Subject"]
+    Message.__setitem__(written, "Subject", Header(message.subject, "utf-8", header_name="Subject"))
+    written.policy = compat32
+    assert ours == written.as_bytes(linesep="\r\n")
+    parsed = message_from_bytes(ours, policy=default)
+    assert parsed["Subject"] == message.subject and b"\r\n =?utf-8?" in ours
+    assert (
+        parsed["Auto-Submitted"] == "auto-generated"
+        and parsed["To"] == "manager-p99@example.invalid"
+    )
