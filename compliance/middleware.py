@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 
@@ -24,12 +27,17 @@ class RefuseControlCharactersMiddleware:
     (PostgreSQL cannot store a NUL and answers with an error) or to an e-mail header. Form
     values may hold line breaks and tabs (text areas); one-line fields are checked again by
     the model (registry/text.py). Uploaded files are the import's business.
+
+    Cookies are not the user's typing: a cookie holding such a character (a session key with
+    a NUL reaches PostgreSQL before any view runs) is dropped, as if it had never been sent,
+    and the session starts afresh. It runs after SessionMiddleware, whose store loads lazily.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        self._drop_unreadable_cookies(request)
         checks = [(request.path, False)]
         checks += [(text, False) for text in _keys_and_values(request.GET)]
         if request.method == "POST":
@@ -39,6 +47,14 @@ class RefuseControlCharactersMiddleware:
             if char is not None:
                 raise BadRequest(f"Forbidden character {describe(char)} in the request")
         return self.get_response(request)
+
+    @staticmethod
+    def _drop_unreadable_cookies(request):
+        for name, value in list(request.COOKIES.items()):
+            if forbidden_character(name + value) is not None:
+                del request.COOKIES[name]
+                if name == settings.SESSION_COOKIE_NAME:
+                    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
 
 
 def _keys_and_values(query):

@@ -11,7 +11,9 @@ scoped queryset. A view a library adds tomorrow is guarded the same way.
 
 from functools import wraps
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -22,6 +24,7 @@ from django.urls import URLPattern, reverse
 
 from registry import scope
 from registry.accounts import second_factor
+from registry.text import clean_text
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # How admin URL patterns name the object: Django's own views and simple-history's past
@@ -63,9 +66,24 @@ class ScopedAdminMixin:
             if object_id is not None and self.admin_site.has_permission(request):
                 write = request.method not in SAFE_METHODS
                 self.load_object(request, unquote(object_id), write=write)
+            if request.method not in SAFE_METHODS:
+                self._refuse_malformed_ids(request)
             return view(request, *args, **kwargs)
 
         return URLPattern(pattern.pattern, guarded, pattern.default_args, pattern.name)
+
+    def _refuse_malformed_ids(self, request):
+        """A posted related id that is no id at all ("abc", 26 digits) is a 400.
+
+        The admin would show the form again with the value, and its widgets query for it,
+        which fails; dropping the value instead would save an empty field in its place."""
+        fields = [f for f in self.model._meta.get_fields() if f.concrete and f.is_relation]
+        posted = [(f.target_field, request.POST.getlist(f.name)) for f in fields]
+        posted.append((self.model._meta.pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)))
+        for target, values in posted:
+            for value in values:
+                if value != "" and not _is_valid_value(target, value):
+                    raise BadRequest("Malformed id in the form")
 
     def changelist_view(self, request, extra_context=None):
         # Django's date drill-down turns ?planned_for__year=<26 digits> into an OverflowError.
@@ -78,6 +96,10 @@ class ScopedAdminMixin:
                     raise BadRequest(f"Malformed {part} in the date drill-down")
         return super().changelist_view(request, extra_context)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (CleanTextForm, form), {})
+
     def get_changeform_initial_data(self, request):
         """Initial values from the URL (?parent=3), minus related ids that are no ids at all.
 
@@ -86,17 +108,41 @@ class ScopedAdminMixin:
         for name, value in list(initial.items()):
             try:
                 target = self.model._meta.get_field(name).target_field
-                for part in value if isinstance(value, list) else [value]:
-                    target.run_validators(target.to_python(part))  # type, and the id range
             except (AttributeError, FieldDoesNotExist):
                 continue  # not a related field
-            except (ValidationError, ValueError, TypeError, OverflowError):
+            parts = value if isinstance(value, list) else [value]
+            if not all(_is_valid_value(target, part) for part in parts):
                 del initial[name]
         return initial
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django would redirect with "doesn't exist. Perhaps it was deleted?", confirming the id.
         raise Http404
+
+
+def _is_valid_value(field, value):
+    """Whether `value` is of the field's type and range (an id the database can look up)."""
+    try:
+        field.run_validators(field.to_python(value))
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+class CleanTextForm(forms.ModelForm):
+    """Every admin form, ours or a library's: one-line text without line breaks or invisible
+    characters, NFC and trimmed (registry/text.py); text areas may hold line breaks."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and name in self.fields:
+                multiline = isinstance(self.fields[name].widget, forms.Textarea)
+                try:
+                    cleaned[name] = clean_text(value, multiline=multiline)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
 
 
 class ScopedAdminSite(admin.AdminSite):

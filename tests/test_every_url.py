@@ -13,7 +13,6 @@ no row (a full dump of the tables is compared).
 
 import datetime
 import itertools
-import json
 from dataclasses import dataclass, field
 
 import pytest
@@ -21,7 +20,6 @@ from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core import serializers
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.urls import URLResolver, get_resolver
@@ -92,9 +90,15 @@ class World:
     units: dict
     systems: dict
     objects: dict = field(default_factory=dict)  # (model label, side) -> object
+    baseline: dict = None  # the tables before the first POST
 
 
 def build_world():
+    # Past versions whose ids differ from their objects' ids, as in any real registry.
+    noise = SystemFactory(name="Hệ thống khác")
+    for _ in range(3):
+        noise.save()
+        noise.owner.save()
     province_a = UnitFactory(name="Tỉnh An Khang", code="PAK")
     dept_a = SubUnitFactory(parent=province_a, name="Sở An Khang", code="PAK-IT")
     province_b = UnitFactory(name=f"Tỉnh {MARKER}", code=f"P{MARKER.upper()}")
@@ -128,6 +132,8 @@ def build_world():
     for label, make in OBJECT_MAKERS.items():
         for side in SIDES:
             world.objects[label, side] = make(world, side)
+    for side in SIDES:
+        _report(world, side)  # made now, so the pages' URLs create nothing later
     return world
 
 
@@ -586,11 +592,13 @@ DUMPED_APPS = ("registry", "notifications", "reports", "auth", "django_celery_be
 
 
 def dump():
-    """Every row of the tables a write could touch, as text."""
-    models = [m for m in apps.get_models() if m._meta.app_label in DUMPED_APPS]
-    rows = {m._meta.label: serializers.serialize("json", m.objects.order_by("pk")) for m in models}
-    for user in json.loads(rows["auth.User"]):
-        user["fields"].pop("last_login")
+    """Every row of the tables a write could touch (many-to-many tables included), as values."""
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in DUMPED_APPS:
+            # Logging in as each role sets last_login: not a write under test.
+            fields = [f.attname for f in model._meta.concrete_fields if f.name != "last_login"]
+            rows[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
     return rows
 
 
@@ -663,7 +671,10 @@ def _attack_data(world, obj):
 
 
 def _check_post(client, world, role, url, expected, data):
-    before = dump()
+    # Every POST here must be refused, so all of them are compared with one dump.
+    if world.baseline is None:
+        world.baseline = dump()
+    before = world.baseline
     response = client.post(url, data)
     if role == "no_otp":
         _assert_second_factor_step(role, response, url)
@@ -692,7 +703,8 @@ def test_route_for_every_role_and_object(route, client):
     known = classify(route)
     problems = []  # every role and side is tried, so a hole shows with all it opens
     for role, side in itertools.product(ROLES, SIDES):
-        _client_for(client, world, role)
+        if side == SIDES[0]:
+            _client_for(client, world, role)
         try:
             if isinstance(known, Page):
                 _check_page(client, world, known, role, side)

@@ -117,3 +117,15 @@ def test_hostile_values_never_give_a_server_error(route, client, monkeypatch):
                 hostile = f"{url}{separator}{name}={value}"
                 _fail_if_server_error(client.get(hostile), hostile, problems)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "django_language"])
+def test_hostile_cookies_never_give_a_server_error(client, cookie, role_user):
+    """Django decodes octal escapes in quoted cookie values: '"\\000…"' is a NUL."""
+    client.raise_request_exception = False
+    for value in [*HOSTILE, '"\\000abcdefghijkl"', "\x00" * 40, "a" * 4096]:
+        for url in ("/login/", "/", "/admin/", "/units/"):
+            client.cookies[cookie] = value
+            response = client.get(url)
+            assert response.status_code < 500, f"{cookie}={value[:40]!r} GET {url}"
