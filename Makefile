@@ -6,6 +6,10 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run serve test install install-test migrate baseline lint format bench worker beat messages clean
 
+# The settings default to production (DEBUG off, SECRET_KEY required, HTTPS only); these
+# development targets opt in to debug. `make test` does not: the suite runs as production does.
+run worker beat migrate baseline bench messages: export DJANGO_DEBUG ?= on
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +20,13 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY and not DEBUG:
-    raise ImproperlyConfigured("Set the SECRET_KEY environment variable (DJANGO_DEBUG is off).")
-SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
+# Production unless told otherwise: `make run`, `worker` and `beat` export DJANGO_DEBUG=on.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+SECRET_KEY = env(
+    "SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production" if DEBUG else ""
+)
+if not SECRET_KEY:
+    raise ImproperlyConfigured("Set SECRET_KEY (or DJANGO_DEBUG=on for development).")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "compliance",
     "notifications",
     "compliance.reports",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "compliance.middleware.VietnameseFirstLocaleMiddleware",
@@ -242,6 +247,12 @@ CELERY_BEAT_SCHEDULE["purge-import-files"] = {
 }
 # An upload larger than the import limit is refused before its body is read
 # (registry/uploads.py); the reverse proxy should refuse it earlier still (docs/import.md).
+# Issue 12: the largest body the application takes is an import upload, so every request body
+# is held to that size: IMPORT_MAX_BYTES plus the 64 KB of form fields and multipart boundaries
+# that registry/uploads.py allows. Set the reverse proxy's body limit to IMPORT_MAX_REQUEST_BYTES
+# (11 MB by default).
+IMPORT_MAX_REQUEST_BYTES = IMPORT_MAX_BYTES + 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_REQUEST_BYTES
 FILE_UPLOAD_HANDLERS = [
     "registry.uploads.ImportSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -279,3 +290,35 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Compliance tracker")
 OTP_RECOVERY_CODES = 10
 # Invitation links (Django's password-reset tokens) stay valid this long.
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_TIMEOUT_SECONDS", default=3 * 24 * 3600)
+# Issue 12: production-safe defaults. With DEBUG off, cookies are Secure, HTTP redirects to HTTPS
+# and HSTS is sent. Behind a reverse proxy that terminates TLS, either set SECURE_PROXY_SSL_HEADER
+# to the header it sets (X-Forwarded-Proto; the proxy must overwrite any value a client sent) or
+# turn SECURE_SSL_REDIRECT off and let the proxy redirect; otherwise every request redirects.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+_PROXY_SSL_HEADER = env("SECURE_PROXY_SSL_HEADER", default="")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+# A session lasts one working day at most, and ends when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=9) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this site,
+# no inline code, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

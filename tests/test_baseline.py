@@ -84,10 +84,11 @@ def test_another_scale_over_a_loaded_baseline_is_refused(baseline):
 
 
 def test_demo_users_one_per_role_printed_once(baseline, capsys):
-    call_command("create_demo_users")
+    # The suite runs with DEBUG off, as production does (tests/test_settings.py).
+    call_command("create_demo_users", "--i-know-this-is-not-production")
     first = capsys.readouterr().out
     assert first.count("password:") == 4
-    call_command("create_demo_users")
+    call_command("create_demo_users", "--i-know-this-is-not-production")
     assert "password:" not in capsys.readouterr().out
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"national_admin", "officer", "viewer", "manager"}
