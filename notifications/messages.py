@@ -12,6 +12,7 @@ from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .content import content_for, scope_url
@@ -137,19 +138,21 @@ class Drafts:
     """What the e-mails of one batch say, worked out once per distinct notice.
 
     A unit's managers and security officers are told the same thing, so its figures are
-    computed once (`contents`, per kind, campaign, step, unit, date, notices and language)
-    and its text and HTML rendered once (`bodies`, per notice and whether it is the officers'
-    copy), with SALUTATION_MARK where the greeting goes; each recipient's e-mail then only
-    puts their own greeting in its place.
+    computed and its text and HTML rendered once (`bodies`, per kind, campaign, step, unit,
+    date, notices and language), with GREETING_MARK where the greeting goes. Greetings are
+    rendered once per unit, language and whether the e-mail is the officers' copy
+    (`greetings`), with SALUTATION_MARK for the name; each recipient's e-mail then only puts
+    their greeting and name in place.
     """
 
     def __init__(self):
-        self.contents = {}
         self.bodies = {}
+        self.greetings = {}
 
 
-# Stands for the greeting in a rendered body: a NUL never occurs in database text or in
-# a template, so it cannot be mistaken for anything else.
+# Stand for the greeting and the name in what is rendered once: a NUL never occurs in
+# database text or in a template, so they cannot be mistaken for anything else.
+GREETING_MARK = mark_safe("\x00greeting\x00")
 SALUTATION_MARK = "\x00salutation\x00"
 
 
@@ -190,23 +193,19 @@ def template_for(delivery):
 
 def _bodies(delivery, language, drafts):
     """The subject and rendered bodies of the delivery's notice (None: nothing to report),
-    with SALUTATION_MARK for the greeting; the active language must be `language`."""
-    content_key = _content_key(delivery, language)
-    key = (content_key, is_copy(delivery))
+    with GREETING_MARK for the greeting; the active language must be `language`."""
+    key = _content_key(delivery, language)
     if key in drafts.bodies:
         return drafts.bodies[key]
-    if content_key not in drafts.contents:
-        drafts.contents[content_key] = content_for(delivery)
-    content = drafts.contents[content_key]
+    content = content_for(delivery)
     bodies = None
     if content is not None:
         # Only what the key holds: the same context for every delivery that shares it.
         context = {
             **content.context,
-            "salutation": SALUTATION_MARK,
+            "greeting": GREETING_MARK,
             "unit": delivery.unit,
             "as_of": delivery.planned_for,
-            "is_copy": key[1],
             "unit_url": scope_url(delivery.unit),
             "reply_to": settings.REMINDER_REPLY_TO,
             "LANGUAGE_CODE": language,
@@ -219,18 +218,34 @@ def _bodies(delivery, language, drafts):
     return bodies
 
 
+def _greeting(delivery, language, drafts):
+    """(text, HTML) of the greeting, with SALUTATION_MARK for the name."""
+    key = (delivery.unit_id, is_copy(delivery), language)
+    if key not in drafts.greetings:
+        context = {"salutation": SALUTATION_MARK, "is_copy": key[1], "unit": delivery.unit}
+        drafts.greetings[key] = tuple(
+            render_to_string(f"notifications/email/_greeting.{extension}", context)
+            for extension in ("txt", "html")
+        )
+    return drafts.greetings[key]
+
+
 def build_email(delivery, drafts=None):
     """The message for a delivery, or None when there is nothing to report any more.
     `drafts` (a Drafts) shares what deliveries about the same thing say within one batch."""
     language = recipient_language(delivery.recipient)
+    drafts = Drafts() if drafts is None else drafts
     with translation.override(language):
-        bodies = _bodies(delivery, language, Drafts() if drafts is None else drafts)
+        bodies = _bodies(delivery, language, drafts)
         if bodies is None:
             return None
+        text_greeting, html_greeting = _greeting(delivery, language, drafts)
         name = salutation(delivery)
-    # What the templates do with it: as it is in the text (autoescape off), escaped in HTML.
-    text = bodies.text.replace(SALUTATION_MARK, name)
-    html = bodies.html.replace(SALUTATION_MARK, conditional_escape(name))
+    # What the templates do with the name: as it is in the text (autoescape off), escaped
+    # in HTML.
+    text = bodies.text.replace(GREETING_MARK, text_greeting.replace(SALUTATION_MARK, name))
+    html_greeting = html_greeting.replace(SALUTATION_MARK, conditional_escape(name))
+    html = bodies.html.replace(GREETING_MARK, html_greeting)
     message = ReminderEmail(
         subject=bodies.subject,
         folded_subject=bodies.folded_subject,
