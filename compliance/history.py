@@ -12,7 +12,11 @@ from django.contrib.auth import get_user_model
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from registry import scope
+from registry.models import Unit
+
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+OUT_OF_SCOPE = {True: _("(another unit)"), False: _("(another user)")}
 # Kept by save() from other fields, or bookkeeping: never a change a person made.
 HIDDEN_FIELDS = {"name_ascii", "updated_at", "path", "reporting_unit"}
 NOTHING = "—"
@@ -37,13 +41,13 @@ class HistoryEntry:
     batch: object  # the ImportBatch that wrote it, or None
 
 
-def change_history(obj):
+def change_history(obj, viewer):
     """Newest first; a few queries whatever the length."""
     records = list(_records(obj.history.all()))
-    return describe(records)[::-1]
+    return describe(records, viewer)[::-1]
 
 
-def page_history(page_records):
+def page_history(page_records, viewer):
     """The entries of one admin history page (newest first), each compared with the record
     before it, which may sit on the next page."""
     records = list(page_records)
@@ -53,7 +57,7 @@ def page_history(page_records):
     key = oldest.instance_type._meta.pk.attname
     before = _records(type(oldest).objects.filter(**{key: getattr(oldest, key)}))
     previous = before.filter(history_date__lt=oldest.history_date).last()
-    described = describe([*([previous] if previous else []), *records[::-1]])
+    described = describe([*([previous] if previous else []), *records[::-1]], viewer)
     return described[1:][::-1] if previous else described[::-1]
 
 
@@ -64,9 +68,12 @@ def _records(queryset):
     return queryset.select_related(*related).order_by("history_date", "history_id")
 
 
-def describe(records):
-    """Entries for historical records in date order, each compared with the one before."""
-    labels = _foreign_labels(records)
+def describe(records, viewer):
+    """Entries for historical records in date order, each compared with the one before.
+
+    A record that moved between units keeps its past: the viewer sees that it came from
+    another unit, and was changed by someone there, but not that unit's name or people."""
+    labels = _foreign_labels(records, viewer)
     entries, previous = [], None
     for record in records:
         changes = [] if previous is None else _changes(previous, record, labels)
@@ -74,7 +81,7 @@ def describe(records):
             HistoryEntry(
                 record=record,
                 when=record.history_date,
-                who=record.history_user,
+                who=_person(record.history_user, labels),
                 action=ACTIONS[record.history_type],
                 changes=changes,
                 reason=record.history_change_reason or "",
@@ -89,19 +96,38 @@ def _foreign_keys(model):
     return [f for f in model._meta.concrete_fields if f.is_relation and f.name not in HIDDEN_FIELDS]
 
 
-def _foreign_labels(records):
-    """{(model, id): label} for the objects the records point to, one query per model."""
-    if len(records) < 2:
+def _foreign_labels(records, viewer):
+    """{(model, id): label} for the objects the records point to (and who made them), one
+    query per model; what lies outside the viewer's scope gets a label that names nothing."""
+    if not records:
         return {}
-    wanted = {}
+    user_model = get_user_model()
+    wanted = {user_model: {r.history_user_id for r in records} - {None}}
     for field in _foreign_keys(records[0].instance_type):
         ids = {getattr(r, field.attname) for r in records} - {None}
         wanted.setdefault(field.related_model, set()).update(ids)
     labels = {}
     for model, ids in wanted.items():
+        in_scope = _in_scope(model, viewer)
         for pk, obj in model._default_manager.in_bulk(ids).items():
-            labels[model, pk] = _object_label(obj)
+            shown = in_scope is None or pk in in_scope
+            labels[model, pk] = _object_label(obj) if shown else OUT_OF_SCOPE[model is Unit]
     return labels
+
+
+def _in_scope(model, viewer):
+    """The ids of `model` the viewer may see named, or None for every id."""
+    if model is Unit:
+        return set(scope.visible_units(viewer).values_list("pk", flat=True))
+    if model is get_user_model():
+        return set(scope.visible_people(viewer).values_list("pk", flat=True))
+    return None
+
+
+def _person(user, labels):
+    if user is None:
+        return None
+    return labels.get((type(user), user.pk), _object_label(user))
 
 
 def _object_label(obj):

@@ -279,5 +279,5 @@ def system_page(request, pk):
     return render(
         request,
         "compliance/system.html",
-        {"system": system, "history": change_history(system), "admin_url": admin_url},
+        {"system": system, "history": change_history(system, request.user), "admin_url": admin_url},
     )

@@ -134,6 +134,18 @@ def get_visible_unit_or_404(user, **lookup):
     return unit
 
 
+def visible_people(user):
+    """Users this user may see named: those holding a role in a unit they may see, national
+    administrators, and themselves. Everyone for a national administrator."""
+    users = get_user_model().objects.all()
+    if is_national_admin(user):
+        return users
+    in_scope = Membership.objects.filter(
+        Q(unit__in=visible_units(user)) | Q(role=Role.NATIONAL_ADMIN)
+    ).values("user_id")
+    return users.filter(Q(pk__in=in_scope) | Q(pk=user.pk))
+
+
 def officers_in_scope(user):
     """Users who are security officers somewhere in the units this user may edit."""
     officer_ids = Membership.objects.filter(role=Role.OFFICER, unit__in=editable_units(user))

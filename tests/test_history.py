@@ -32,7 +32,8 @@ def test_the_baseline_gives_every_system_its_first_history_row():
     assert history.count() == systems == InformationSystem.history.count()
 
 
-def test_the_backfill_gives_a_first_row_to_systems_without_one(two_units):
+def test_the_backfill_gives_a_first_row_to_systems_without_one(two_units, national_admin):
+    national = national_admin
     bare = SystemFactory.build(owner=two_units["a"]["province"], code="BARE-1")
     bare.name_ascii = "he thong"
     InformationSystem.objects.bulk_create([bare])  # as the baseline used to: no history
@@ -51,7 +52,7 @@ def test_the_backfill_gives_a_first_row_to_systems_without_one(two_units):
     system.deployment = Deployment.PARTIAL
     system.save()
     with translation.override("en"):
-        (change,) = change_history(system)[0].changes
+        (change,) = change_history(system, national)[0].changes
     assert (change.label, change.old, change.new) == (
         "protection plan deployment",
         "Not started",
@@ -59,14 +60,17 @@ def test_the_backfill_gives_a_first_row_to_systems_without_one(two_units):
     )
 
 
-def test_values_read_as_people_write_them(two_units):
+def test_values_read_as_people_write_them(two_units, national_admin):
+    national = national_admin
     system = InformationSystem.objects.get(pk=two_units["a"]["system"].pk)
     system.handles_personal_data = True
     system.go_live_on = datetime.date(2024, 2, 29)
     system.operator = two_units["a"]["department"]
     system.save()
     with translation.override("vi"):
-        changes = {c.name: (c.label, c.old, c.new) for c in change_history(system)[0].changes}
+        changes = {
+            c.name: (c.label, c.old, c.new) for c in change_history(system, national)[0].changes
+        }
     assert changes == {
         "operator": ("đơn vị vận hành", "—", "Sở TT&TT A"),
         "handles_personal_data": ("dữ liệu cá nhân", "không", "có"),
@@ -138,3 +142,22 @@ def test_a_past_version_page_is_in_vietnamese(two_units, national_admin, client)
     html = client.get(url).content.decode()
     assert f"<h1>Xem phiên bản: {system}</h1>" in html
     assert "Lịch sử thay đổi</a>" in html and "Bản ghi nhớ" not in html
+
+
+def test_a_system_that_moved_in_names_neither_its_former_unit_nor_its_people(
+    two_units, role_user, client
+):
+    a, b = two_units["a"], two_units["b"]
+    officer_b = role_user(Role.OFFICER, b["province"])
+    system = InformationSystem.objects.get(pk=b["system"].pk)
+    system._history_user = officer_b
+    system.name = "Cổng đã chuyển"
+    system.save()
+    system.owner = a["province"]
+    system.save()
+    viewer = role_user(Role.VIEWER, a["province"])
+    client.force_login(viewer)
+    for url in (f"/systems/{system.pk}/", _history_url(system)):
+        body = client.get(url).content.decode()
+        assert "Tỉnh B" not in body and officer_b.username not in body, url
+        assert "Tỉnh A" in body

@@ -37,7 +37,7 @@ def test_history_says_who_when_and_what(two_units, role_user, login):
     entries = response.context["history"]
     assert len(entries) == 2
     latest = entries[0]
-    assert latest.who == officer
+    assert latest.who == officer.get_username()  # named: an officer of the page's unit
     fields = {change.name: (str(change.old), str(change.new)) for change in latest.changes}
     assert set(fields) == {"dossier_status", "submitted_on", "operator"}
     assert fields["dossier_status"] == (
