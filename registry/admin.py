@@ -183,11 +183,26 @@ class InformationSystemAdmin(ScopedAdmin):
         return queryset.filter(matches), False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in ("owner", "operator"):
+        if db_field.name == "owner":
             kwargs["queryset"] = scope.editable_units(request.user)
+        if db_field.name == "operator":
+            # A system may be run by a unit outside its officer's scope (set nationally, or
+            # the province running its department's system): keeping it is no choice to refuse.
+            kept = self._current(request, "operator_id")
+            kwargs["queryset"] = Unit.objects.filter(
+                Q(pk__in=scope.editable_units(request.user)) | Q(pk=kept)
+            )
         if db_field.name == "responsible_officer":
             kwargs["queryset"] = scope.officers_in_scope(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _current(self, request, attname):
+        """A field of the system this change page is for (already loaded in scope), or None."""
+        object_id = request.resolver_match.kwargs.get("object_id")
+        if object_id is None:
+            return None
+        rows = self.get_queryset(request).filter(pk=_as_int(unquote(object_id)))
+        return rows.values_list(attname, flat=True).first()
 
     def has_module_permission(self, request):
         return scope.can_read_registry(request.user)

@@ -70,3 +70,38 @@ def test_an_action_on_ids_that_are_no_ids_is_a_clean_400(national_client):
         {"action": "send_again", "_selected_action": ["abc", "99999999999999999999999999"]},
     )
     assert response.status_code == 400
+
+
+def _form_data(system, **changes):
+    from django.forms.models import model_to_dict
+
+    data = {}
+    for name, value in {**model_to_dict(system), **changes}.items():
+        if hasattr(value, "strftime"):
+            value = value.strftime("%d/%m/%Y")
+        data[name] = "" if value is None else getattr(value, "pk", value)
+    return {**data, "_save": "1"}
+
+
+@pytest.mark.django_db
+def test_an_officer_keeps_an_operator_outside_their_scope_but_cannot_choose_one(
+    two_units, role_user, client
+):
+    from registry.models import Role
+
+    a, b = two_units["a"], two_units["b"]
+    system = a["system"]
+    system.operator = b["department"]  # set by a national administrator
+    system.save()
+    client.force_login(role_user(Role.OFFICER, a["province"]))
+    url = f"/admin/registry/informationsystem/{system.pk}/change/"
+
+    response = client.post(url, _form_data(system, name="Cổng thông tin mới"))
+    assert response.status_code == 302, response.content.decode()[:300]
+    system.refresh_from_db()
+    assert (system.name, system.operator) == ("Cổng thông tin mới", b["department"])
+
+    response = client.post(url, _form_data(system, operator=b["province"].pk))
+    assert response.status_code == 200  # the form again: not a unit they may choose
+    system.refresh_from_db()
+    assert system.operator == b["department"]
