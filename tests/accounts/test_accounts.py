@@ -215,3 +215,11 @@ def test_nobody_revokes_their_own_role(client, provinces):
     client.force_login(national)
     assert client.post(f"/accounts/{national.pk}/roles/{own.pk}/revoke/").status_code == 403
     assert Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_a_deactivated_users_open_session_ends(client, provinces):
+    viewer = user_with_role(Role.VIEWER, provinces["a"])
+    client.force_login(viewer)
+    assert client.get("/units/").status_code == 200
+    User.objects.filter(pk=viewer.pk).update(is_active=False)
+    assert client.get("/units/")["Location"].startswith("/login/")
