@@ -189,6 +189,11 @@ def record_refused_upload(file_name, size, user):
 def confirm_import(dry_run_batch, user):
     """The real run of a dry run made in the admin, from the file it stored."""
     report = ImportReport(file_name=dry_run_batch.file_name, dry_run=False)
+    # Claimed once: a double click, or a second tab, does not apply the same file twice.
+    dry_runs = ImportBatch.objects.filter(pk=dry_run_batch.pk, status=ImportStatus.DRY_RUN)
+    if not dry_runs.update(status=ImportStatus.CONFIRMED):
+        report.file_error = _("This dry run has already been confirmed.")
+        return _record(report, user, dry_run_batch.default_unit, dry_run_batch.sheet, None)
     try:
         with default_storage.open(dry_run_batch.source.name, "rb") as handle:
             data = handle.read()

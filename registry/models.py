@@ -337,6 +337,7 @@ class Membership(models.Model):
 
 class ImportStatus(models.TextChoices):
     DRY_RUN = "dry_run", _("Dry run")
+    CONFIRMED = "confirmed", _("Dry run, confirmed")
     APPLIED = "applied", _("Applied")
     REJECTED = "rejected", _("Rejected, nothing written")
     FAILED = "failed", _("Failed on an error, nothing written")

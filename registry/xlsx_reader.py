@@ -273,7 +273,10 @@ class _Book:
 
     def value(self, kind, style, text, inline):
         if kind == "s":
-            return self.strings[int(text)]
+            index = int(text)
+            if not 0 <= index < len(self.strings):  # -1 would silently read the last string
+                raise not_a_workbook()
+            return self.strings[index]
         if kind == "inlineStr":
             return _unescape(inline)
         if text is None:

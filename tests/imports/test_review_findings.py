@@ -52,3 +52,36 @@ def test_a_file_of_nothing_but_errors_is_listed_only_in_part(two_units, role_use
     assert len(report.errors) == 2000
     assert any("2000" in str(note) for note in report.all_notes())
     assert ImportBatch.objects.get().status == ImportStatus.REJECTED
+
+
+@pytest.mark.django_db
+def test_a_dry_run_is_confirmed_once(two_units, national_admin):
+    from registry.imports import confirm_import
+    from tests.imports import corpus
+
+    dry = run_import(basic_csv(corpus.good_row(1)), national_admin, dry_run=True).batch
+    first, second = confirm_import(dry, national_admin), confirm_import(dry, national_admin)
+    assert (first.ok, first.created) == (True, 1)
+    assert second.file_error == "This dry run has already been confirmed."
+    assert second.created == 0
+    dry.refresh_from_db()
+    assert dry.status == ImportStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_a_shared_string_index_outside_the_table_is_a_damaged_file(national_admin):
+    import io
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([BASIC_HEADERS, ["NEW-1", "Một"]])))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<c r="B2".*?</c>', b'<c r="B2" t="s"><v>-1</v></c>', content)
+                assert b"<v>-1</v>" in content
+            out.writestr(item, content)
+    report = run_import(target.getvalue(), national_admin, name="bad.xlsx")
+    assert "not an Excel workbook that can be read" in report.file_error
