@@ -97,10 +97,8 @@ def send_batch(delivery_ids, now=None, force=False):
     token = _claim(delivery_ids, now or timezone.now(), force)
     claimed = _claimed(delivery_ids, token)
     outcomes[NOT_CLAIMED] += len(set(delivery_ids)) - len(claimed)
-    drafts = Drafts()  # a unit's notice is worked out once per chunk (its managers and officers)
     with Mailer() as mailer, Ledger(token) as ledger:
-        for delivery in claimed:
-            outcome = _deliver_claimed(delivery, ledger, mailer, now or timezone.now(), drafts)
+        for outcome in _deliver_claimed(claimed, ledger, mailer, now):
             outcomes[outcome.status] += 1
     return +outcomes  # without the zero counts
 
@@ -133,9 +131,10 @@ class Ledger:
     its count checked. One e-mail after another, the UPDATE that marks the next delivery
     `transmitting` also records the previous one `sent`: one statement per e-mail instead
     of two, and still each row marked transmitting before its message goes out and sent
-    only after the server accepted it. An accepted message waits for its record at most
-    until the next one starts, another change, or the end of the chunk; a worker dying in
-    between leaves it `transmitting`, which becomes an unknown outcome, never a resend.
+    only after the server accepted it. An accepted message waits for its record until the
+    next one starts, another change, or the end of the chunk, with no e-mail built in
+    between (a chunk's e-mails are all built first); a worker dying in that moment leaves it
+    `transmitting`, which becomes an unknown outcome, never a resend.
     """
 
     def __init__(self, token):
@@ -244,24 +243,44 @@ def deliver(delivery_id, now=None, force=False):
     if not claimed:
         return Outcome(NOT_CLAIMED)
     with Mailer() as mailer, Ledger(token) as ledger:
-        return _deliver_claimed(claimed[0], ledger, mailer, now, Drafts())
+        (outcome,) = _deliver_claimed(claimed, ledger, mailer, now)
+        return outcome
 
 
-def _deliver_claimed(delivery, ledger, mailer, now, drafts):
+def _deliver_claimed(claimed, ledger, mailer, now):
+    """Each delivery's outcome. Every e-mail is built before the first one goes out: a
+    worker dying while building leaves claims only (the sweeper sends them once their lease
+    has run out), and the record of an accepted e-mail never waits for the next to be built."""
+    drafts = Drafts()  # a unit's notice is worked out once per chunk (its managers and officers)
+    built = []
+    for delivery in claimed:
+        outcome, message = _build(delivery, ledger, drafts)
+        if message is None:
+            yield outcome
+        else:
+            built.append((delivery, message))
+    for delivery, message in built:
+        moment = now or timezone.now()
+        if not ledger.start_transmitting(delivery, moment):  # its claim expired meanwhile
+            yield Outcome(NOT_CLAIMED)  # and another worker has it
+        else:
+            yield _transmit(delivery, ledger, message, mailer, moment)
+
+
+def _build(delivery, ledger, drafts):
+    """(None, the message), or (the outcome, None) for a delivery failed or skipped."""
     try:
         message = build_email(delivery, drafts)
         if message is not None:
             check_headers(message)
     except Exception as error:  # any bad data: this delivery fails, the others go on
         reason = _reason(_("The e-mail could not be built: %(error)s"), error=describe(error))
-        return _fail(ledger, delivery.pk, Status.CLAIMED, reason)
+        return _fail(ledger, delivery.pk, Status.CLAIMED, reason), None
     if message is None:
         reason = _reason(_("Nothing is outstanding any more on the date of the reminder."))
         ledger.move(delivery.pk, Status.CLAIMED, status=Status.SKIPPED, reason=reason)
-        return Outcome(SKIPPED, reason)
-    if not ledger.start_transmitting(delivery, now):  # its claim expired, another worker has it
-        return Outcome(NOT_CLAIMED)
-    return _transmit(delivery, ledger, message, mailer, now)
+        return Outcome(SKIPPED, reason), None
+    return None, message
 
 
 def _transmit(delivery, ledger, message, mailer, now):

@@ -189,3 +189,25 @@ def test_a_delivery_taken_over_mid_chunk_is_left_alone_and_the_one_before_it_rec
     assert first.status == Status.SENT and first.claim_token is None  # in the same UPDATE
     assert Delivery.objects.get(pk=victim).status == Status.CLAIMED  # the other worker's
     assert len(smtp_server.received) == 6 and statuses() == {Status.SENT: 6, Status.CLAIMED: 1}
+
+
+def test_a_chunk_is_built_before_its_first_e_mail_goes_out(province, smtp_server, monkeypatch):
+    """So a worker dying while building leaves claims only, and an accepted e-mail's record
+    never waits for the next one to be built."""
+    events = []
+    build, send = sending.build_email, sending.Mailer.send
+
+    def recorded_build(delivery, drafts):
+        events.append("build")
+        return build(delivery, drafts)
+
+    def recorded_send(mailer, message):
+        events.append(("sent before", Delivery.objects.filter(status=Status.SENT).count()))
+        return send(mailer, message)
+
+    monkeypatch.setattr(sending, "build_email", recorded_build)
+    monkeypatch.setattr(sending.Mailer, "send", recorded_send)
+    assert send_batch(plan_day(AS_OF).to_send) == {SENT: 7}
+    assert events[:7] == ["build"] * 7
+    # Each e-mail is recorded sent by the UPDATE that starts the next one.
+    assert events[7:] == [("sent before", n) for n in range(7)]
