@@ -133,3 +133,9 @@ def test_account_administrators_read_their_units_subtree(client, events, role_us
     assert client.get(other).status_code == 404
     rows = _rows(client.get(EXPORT))
     assert {row[2] for row in rows[1:]} == {"auth.login", "export.downloaded", "import.applied"}
+
+
+def test_csv_export_with_an_unknown_filter_goes_back_to_the_list(client, national_admin, events):
+    client.force_login(national_admin)
+    response = client.get(f"{EXPORT}?no_such_filter=1")
+    assert response.status_code == 302 and response["Location"] == f"{LIST}?e=1"
