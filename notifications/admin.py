@@ -136,7 +136,7 @@ def send_again(admin_view, request, queryset, statuses):
     )
 
 
-MESSAGE_ID = re.compile(r"reminder-(\d+)@")  # notifications.messages.message_id
+MESSAGE_ID = re.compile(r"reminder-(\d{1,18})@")  # notifications.messages.message_id
 
 
 class LedgerAdmin(NationalAdminOnly):

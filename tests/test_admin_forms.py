@@ -105,3 +105,11 @@ def test_an_officer_keeps_an_operator_outside_their_scope_but_cannot_choose_one(
     assert response.status_code == 200  # the form again: not a unit they may choose
     system.refresh_from_db()
     assert system.operator == b["department"]
+
+
+@pytest.mark.django_db
+def test_a_message_id_search_with_a_huge_number_finds_nothing(national_client):
+    response = national_client.get(
+        "/admin/notifications/unknownoutcomedelivery/", {"q": f"reminder-{'9' * 5000}@x"}
+    )
+    assert response.status_code == 200
