@@ -120,6 +120,31 @@ class ScopedAdminMixin:
         raise Http404
 
 
+class ReadOnlyAdminMixin:
+    """A record kept by the product itself (imports, the audit trail): shown, never edited.
+
+    `may_read(user)` says who sees it at all; rows are scoped by the admin's get_queryset."""
+
+    @staticmethod
+    def may_read(user):
+        raise NotImplementedError
+
+    def has_module_permission(self, request):
+        return self.may_read(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.may_read(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def _is_valid_value(field, value):
     """Whether `value` is of the field's type and range (an id the database can look up)."""
     try:

@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from registry import scope
+from registry.admin_site import ReadOnlyAdminMixin
 from registry.audit.actions import record
 from registry.exports import CONTENT_TYPES, FORMATS, export_systems, file_name, template
 from registry.imports import confirm_import, import_systems, record_refused_upload
@@ -151,7 +152,7 @@ def can_view_import(user, batch):
     )
 
 
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The import history: read-only; national administrators see every import, others theirs."""
 
     list_display = (
@@ -206,20 +207,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def changed_systems(self, obj):
         return obj.historical_systems.count()
 
-    def has_module_permission(self, request):
-        return scope.can_edit_systems(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return scope.can_edit_systems(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_read = staticmethod(scope.can_edit_systems)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from registry.admin_site import ReadOnlyAdminMixin
 from registry.audit import rules, selectors
 from registry.audit.actions import record
 from registry.audit.models import AuditEvent
@@ -40,7 +41,7 @@ class _Echo:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "actor_name", "action", "unit", "target_type", "target_id", "ip")
     list_filter = (
         ActionFilter,
@@ -87,20 +88,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     def get_actions(self, request):
         return {}
 
-    def has_module_permission(self, request):
-        return selectors.can_read_audit(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return selectors.can_read_audit(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_read = staticmethod(selectors.can_read_audit)
 
 
 def _with_bom(lines):
