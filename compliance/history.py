@@ -108,20 +108,19 @@ def _foreign_labels(records, viewer):
         wanted.setdefault(field.related_model, set()).update(ids)
     labels = {}
     for model, ids in wanted.items():
-        in_scope = _in_scope(model, viewer)
+        in_scope = _in_scope(model, viewer, ids)
         for pk, obj in model._default_manager.in_bulk(ids).items():
             shown = in_scope is None or pk in in_scope
             labels[model, pk] = _object_label(obj) if shown else OUT_OF_SCOPE[model is Unit]
     return labels
 
 
-def _in_scope(model, viewer):
-    """The ids of `model` the viewer may see named, or None for every id."""
-    if model is Unit:
-        return set(scope.visible_units(viewer).values_list("pk", flat=True))
-    if model is get_user_model():
-        return set(scope.visible_people(viewer).values_list("pk", flat=True))
-    return None
+def _in_scope(model, viewer, ids):
+    """Which of `ids` the viewer may see named, or None for all of them."""
+    visible = {Unit: scope.visible_units, get_user_model(): scope.visible_people}.get(model)
+    if visible is None or scope.is_national_admin(viewer):
+        return None
+    return set(visible(viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _person(user, labels):

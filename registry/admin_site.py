@@ -82,7 +82,7 @@ class ScopedAdminMixin:
         posted.append((self.model._meta.pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)))
         for target, values in posted:
             for value in values:
-                if value != "" and not _is_valid_value(target, value):
+                if value != "" and not scope.is_valid_id(target, value):
                     raise BadRequest("Malformed id in the form")
 
     def changelist_view(self, request, extra_context=None):
@@ -111,7 +111,7 @@ class ScopedAdminMixin:
             except (AttributeError, FieldDoesNotExist):
                 continue  # not a related field
             parts = value if isinstance(value, list) else [value]
-            if not all(_is_valid_value(target, part) for part in parts):
+            if not all(scope.is_valid_id(target, part) for part in parts):
                 del initial[name]
         return initial
 
@@ -143,15 +143,6 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def _is_valid_value(field, value):
-    """Whether `value` is of the field's type and range (an id the database can look up)."""
-    try:
-        field.run_validators(field.to_python(value))
-    except (ValidationError, ValueError, TypeError, OverflowError):
-        return False
-    return True
 
 
 class CleanTextForm(forms.ModelForm):

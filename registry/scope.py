@@ -91,17 +91,23 @@ def can_read_registry(user):
     return is_national_admin(user) or bool(_paths(user, READ_ROLES))
 
 
+def is_valid_id(field, value):
+    """Whether `value` is of the field's type and range: an id the database can look up."""
+    try:
+        field.run_validators(field.to_python(value))
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
 def load(rows, pk, *, may_change=None):
     """The one way to an object by its id: the row of `rows` (a scoped queryset) with this pk.
 
     A malformed id ("abc", "%00", a 10,000-digit number), a missing row and a row outside
     `rows` give the same 404, so an id reveals nothing. With `may_change` (a write), an
     object the user may read but not change is a 403."""
-    try:
-        pk = rows.model._meta.pk.to_python(pk)
-        obj = rows.filter(pk=pk).first()
-    except (ValidationError, ValueError, TypeError, OverflowError):
-        obj = None
+    pk_field = rows.model._meta.pk
+    obj = rows.filter(pk=pk_field.to_python(pk)).first() if is_valid_id(pk_field, pk) else None
     if obj is None:
         raise Http404
     if may_change is not None and not may_change(obj):
