@@ -39,6 +39,7 @@ class HistoryEntry:
     changes: list
     reason: str
     batch: object  # the ImportBatch that wrote it, or None
+    batch_named: bool = False  # its file may be named: its importer is in the viewer's scope
 
 
 def change_history(obj, viewer):
@@ -77,6 +78,7 @@ def describe(records, viewer):
     entries, previous = [], None
     for record in records:
         changes = [] if previous is None else _changes(previous, record, labels)
+        batch = getattr(record, "import_batch", None)
         entries.append(
             HistoryEntry(
                 record=record,
@@ -85,7 +87,8 @@ def describe(records, viewer):
                 action=ACTIONS[record.history_type],
                 changes=changes,
                 reason=record.history_change_reason or "",
-                batch=getattr(record, "import_batch", None),
+                batch=batch,
+                batch_named=batch is not None and _named((get_user_model(), batch.user_id), labels),
             )
         )
         previous = record
@@ -102,7 +105,9 @@ def _foreign_labels(records, viewer):
     if not records:
         return {}
     user_model = get_user_model()
-    wanted = {user_model: {r.history_user_id for r in records} - {None}}
+    batches = [r.import_batch for r in records if getattr(r, "import_batch", None)]
+    people = {r.history_user_id for r in records} | {b.user_id for b in batches}
+    wanted = {user_model: people - {None}}
     for field in _foreign_keys(records[0].instance_type):
         ids = {getattr(r, field.attname) for r in records} - {None}
         wanted.setdefault(field.related_model, set()).update(ids)
@@ -121,6 +126,10 @@ def _in_scope(model, viewer, ids):
     if visible is None or scope.is_national_admin(viewer):
         return None
     return set(visible(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _named(key, labels):
+    return labels.get(key) not in (None, *OUT_OF_SCOPE.values())
 
 
 def _person(user, labels):
