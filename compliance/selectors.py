@@ -158,6 +158,14 @@ def systems_as_of(as_of):
     return InformationSystem.objects.filter(declared_on__lte=as_of).exclude(retired_on__lte=as_of)
 
 
+def unit_systems(unit, as_of):
+    """The systems counted toward `unit` (its whole subtree) on that date.
+
+    Every page, report, export and e-mail that lists or counts one unit's systems
+    selects them here, so that they follow the unit structure of the date asked."""
+    return systems_as_of(as_of).filter(owner__path__startswith=unit.path)
+
+
 def approved_as_of(as_of):
     # decision_date is only ever set on an approved dossier (registry/transitions.py).
     return Q(decision_date__lte=as_of)
@@ -237,7 +245,7 @@ def compliance_summary(as_of=None, unit=None):
 
 
 def _subtree_figures(unit, as_of):
-    systems = systems_as_of(as_of).filter(owner__path__startswith=unit.path)
+    systems = unit_systems(unit, as_of)
     row = UnitFigures(unit=unit)
     for figures in _figures_by(systems, "owner__reporting_unit_id", as_of).values():
         row.add(figures)
@@ -252,8 +260,7 @@ def outstanding_systems(unit, as_of=None):
     """
     as_of = as_of or timezone.localdate()
     return (
-        systems_as_of(as_of)
-        .filter(owner__path__startswith=unit.path)
+        unit_systems(unit, as_of)
         .exclude(approved_as_of(as_of) & fully_deployed_as_of(as_of))
         .annotate(level_then=level_as_of(as_of))
         .select_related("owner", "operator")
@@ -268,7 +275,7 @@ def subunit_breakdown(unit, as_of=None):
     children = list(unit.children.order_by("sort_order", "name"))
     rows = {unit.pk: UnitFigures(unit=unit)}
     rows.update({child.pk: UnitFigures(unit=child) for child in children})
-    systems = systems_as_of(as_of).filter(owner__path__startswith=unit.path)
+    systems = unit_systems(unit, as_of)
     for owner_path, figures in _figures_by(systems, "owner__path", as_of).items():
         rows[_direct_child_id(unit, owner_path)].add(figures)
     return [rows[unit.pk]] + [rows[child.pk] for child in children]
