@@ -5,16 +5,19 @@ a system counts from the day it was declared until the day it was retired; it
 is approved from its decision date and fully deployed from the date its plan
 became full. So the state on 30/09/2024 can be asked today.
 
-Queries: one for the reporting units, one grouped by (reporting unit, level)
-for the figures, one more when a single unit's subtree is asked for. Sums
-per group and nationally are added up in Python from those rows.
+The unit structure is that of the date asked (registry/reorganisation/
+structure.py): a unit merged on 01/07/2025 is listed with its own systems
+before that date, and its systems count toward its successor from then on.
+
+Queries: two for the structure (units, unit changes), one grouped by (owning
+unit, level) for the figures, one more when a single unit's subtree is asked
+for. Sums per reporting unit, per group and nationally are added up in Python
+from those rows, following the structure of the date.
 """
 
 import calendar
 import datetime
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.utils import timezone
@@ -25,8 +28,8 @@ from registry.models import (
     DossierStatus,
     InformationSystem,
     ReportingGroup,
-    Unit,
 )
+from registry.reorganisation.structure import Structure
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -85,7 +88,7 @@ class Figures:
 
 @dataclass
 class UnitFigures(Figures):
-    unit: Unit = None
+    unit: object = None  # a registry Unit, carrying its name on the date
 
     def as_dict(self):
         return {
@@ -158,12 +161,14 @@ def systems_as_of(as_of):
     return InformationSystem.objects.filter(declared_on__lte=as_of).exclude(retired_on__lte=as_of)
 
 
-def unit_systems(unit, as_of):
-    """The systems counted toward `unit` (its whole subtree) on that date.
+def unit_systems(unit, as_of, structure=None):
+    """The systems counted toward `unit` (its whole subtree, and the units merged into it)
+    on that date; none for a unit that had ended by then.
 
     Every page, report, export and e-mail that lists or counts one unit's systems
     selects them here, so that they follow the unit structure of the date asked."""
-    return systems_as_of(as_of).filter(owner__path__startswith=unit.path)
+    structure = structure or Structure.load(as_of)
+    return systems_as_of(as_of).filter(owner_id__in=sorted(structure.subtree(unit.pk)))
 
 
 def approved_as_of(as_of):
@@ -216,38 +221,38 @@ def _with_figures(unit, figures):
     return row
 
 
-def reporting_units():
-    return Unit.objects.filter(parent__isnull=True, is_active=True).order_by(
-        "group", "sort_order", "name"
-    )
-
-
 def compliance_summary(as_of=None, unit=None):
-    """Figures per reporting unit, per group and nationally, as of a date.
+    """Figures per reporting unit, per group and nationally, as of a date, in the unit
+    structure of that date.
 
     With `unit`, `units` holds that unit alone (a reporting unit or any
     subordinate unit, its whole subtree counted); national and group figures
     stay, for comparison.
     """
     as_of = as_of or timezone.localdate()
-    by_unit = _figures_by(systems_as_of(as_of), "owner__reporting_unit_id", as_of)
+    structure = Structure.load(as_of)
+    by_reporting_unit = {}
+    for owner_id, figures in _figures_by(systems_as_of(as_of), "owner_id", as_of).items():
+        top = structure.reporting_unit(owner_id)
+        if top is not None:
+            by_reporting_unit.setdefault(top, Figures()).add(figures)
     groups = {group.value: BlockFigures() for group in ReportingGroup}
     national = BlockFigures()
     rows = []
-    for reporting_unit in reporting_units():
-        row = _with_figures(reporting_unit, by_unit.get(reporting_unit.pk))
+    for pk in structure.reporting_units():
+        reporting_unit = structure.unit(pk)
+        row = _with_figures(reporting_unit, by_reporting_unit.get(pk))
         groups[reporting_unit.group].add_unit(row)
         national.add_unit(row)
         rows.append(row)
     if unit is not None:
-        rows = [_subtree_figures(unit, as_of)]
+        rows = [_subtree_figures(unit, as_of, structure)]
     return ComplianceSummary(as_of=as_of, national=national, groups=groups, units=rows)
 
 
-def _subtree_figures(unit, as_of):
-    systems = unit_systems(unit, as_of)
-    row = UnitFigures(unit=unit)
-    for figures in _figures_by(systems, "owner__reporting_unit_id", as_of).values():
+def _subtree_figures(unit, as_of, structure):
+    row = UnitFigures(unit=structure.unit(unit.pk))
+    for figures in _figures_by(unit_systems(unit, as_of, structure), "owner_id", as_of).values():
         row.add(figures)
     return row
 
@@ -269,22 +274,24 @@ def outstanding_systems(unit, as_of=None):
 
 
 def subunit_breakdown(unit, as_of=None):
-    """Figures for the unit itself (systems it owns directly) and for each direct subordinate
-    unit with its whole subtree, in two queries."""
+    """Figures for the unit itself (systems it owns directly, and those of units merged into
+    it) and for each direct subordinate unit of the date with its whole subtree, in one query
+    for the figures."""
     as_of = as_of or timezone.localdate()
-    children = list(unit.children.order_by("sort_order", "name"))
-    rows = {unit.pk: UnitFigures(unit=unit)}
-    rows.update({child.pk: UnitFigures(unit=child) for child in children})
-    systems = unit_systems(unit, as_of)
-    for owner_path, figures in _figures_by(systems, "owner__path", as_of).items():
-        rows[_direct_child_id(unit, owner_path)].add(figures)
-    return [rows[unit.pk]] + [rows[child.pk] for child in children]
+    structure = Structure.load(as_of)
+    children = structure.children(unit.pk)
+    rows = {pk: UnitFigures(unit=structure.unit(pk)) for pk in [unit.pk, *children]}
+    systems = unit_systems(unit, as_of, structure)
+    for owner_id, figures in _figures_by(systems, "owner_id", as_of).items():
+        rows[_direct_child_id(structure.chain(owner_id), unit.pk)].add(figures)
+    return [rows[pk] for pk in [unit.pk, *children]]
 
 
-def _direct_child_id(unit, owner_path):
-    """'/3/17/42/' under unit '/3/' → 17; the unit's own path → the unit."""
-    rest = owner_path[len(unit.path) :].strip("/")
-    return int(rest.split("/")[0]) if rest else unit.pk
+def _direct_child_id(chain, unit_id):
+    """The unit of `chain` (owner up to the reporting unit) just below `unit_id`; the unit
+    itself for the systems it counts directly."""
+    below = chain[: chain.index(unit_id)]
+    return below[-1] if below else unit_id
 
 
 # Where a dossier stood on a date, from its step dates (the later step wins a tie).
@@ -343,21 +350,24 @@ def inspection_due_q(by_date, intervals):
     return condition
 
 
-def deadline_outstanding(requirement, as_of, due_date, levels=None, unit_paths=(), intervals=None):
+def deadline_outstanding(
+    requirement, as_of, due_date, levels=None, units=(), intervals=None, structure=None
+):
     """Systems on the registry on `as_of` that a deadline still waits for, highest level first.
 
     Approval: not approved by then; deployment: plan not fully deployed by then;
     inspection: inspection due by `due_date` (`intervals`: {level: months});
-    annual report: every system (each one is reported). `levels` and `unit_paths`
-    (subtrees) narrow it to the deadline's scope. Reminders count and list from here.
+    annual report: every system (each one is reported). `levels` and `units` (their
+    subtrees in the structure of `as_of`) narrow it to the deadline's scope. Reminders
+    count and list from here.
     """
     systems = systems_as_of(as_of).annotate(level_then=level_as_of(as_of))
     if levels is not None and set(levels) != set(LEVELS):
         systems = systems.filter(level_then__in=levels)
-    if unit_paths:
-        systems = systems.filter(
-            reduce(or_, (Q(owner__path__startswith=path) for path in unit_paths))
-        )
+    if units:
+        structure = structure or Structure.load(as_of)
+        owners = set().union(*(structure.subtree(unit.pk) for unit in units))
+        systems = systems.filter(owner_id__in=sorted(owners))
     if requirement == REQUIREMENT_APPROVAL:
         systems = systems.exclude(approved_as_of(as_of))
     elif requirement == REQUIREMENT_DEPLOYMENT:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "registry.accounts",
     "registry.audit",
+    "registry.reorganisation",
 ]
 
 MIDDLEWARE = [

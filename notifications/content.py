@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from compliance.selectors import deadline_outstanding
-from registry.models import DossierStatus, InformationSystem, Unit
+from compliance.selectors import deadline_outstanding, unit_systems
+from registry.models import DossierStatus, InformationSystem
+from registry.reorganisation.structure import Structure
 
 from .models import DeadlineCampaign, DossierTimeLimit, Kind, RecipientRole, Stage
 from .planner import EXCEEDED, dossier_deadline, inspection_systems, next_inspection_due
@@ -86,14 +87,15 @@ def _campaign_context(campaign, as_of):
     }
 
 
-def _outstanding(campaign, as_of, paths):
+def _outstanding(campaign, as_of, units, structure=None):
     return deadline_outstanding(
         campaign.requirement,
         as_of,
         campaign.due_date,
         levels=campaign.levels,
-        unit_paths=paths,
+        units=units,
         intervals=settings.INSPECTION_INTERVAL_MONTHS,
+        structure=structure,
     )
 
 
@@ -103,7 +105,7 @@ def _campaign_content(delivery):
         return None  # switched off by an administrator since it was planned
     # The planner only addresses units inside the campaign's scope, so the unit's subtree
     # is all in scope: no need to narrow by the campaign's units again.
-    systems = _outstanding(campaign, delivery.planned_for, [delivery.unit.path])
+    systems = _outstanding(campaign, delivery.planned_for, [delivery.unit])
     rows, count = first_rows(systems.select_related("owner"))
     if not count:
         return None
@@ -121,24 +123,32 @@ def _campaign_content(delivery):
 def overdue_units(campaign, as_of, parent=None):
     """[{unit, count, url}] for the units directly under `parent` (the top-level units when
     None) with systems the campaign still waits for, most behind first."""
-    paths = [parent.path] if parent else [unit.path for unit in campaign.units.all()]
-    depth = parent.path.strip("/").count("/") + 1 if parent else 0
+    structure = Structure.load(as_of)
+    units = [parent] if parent else list(campaign.units.all())
     rows = (
-        _outstanding(campaign, as_of, paths)
+        _outstanding(campaign, as_of, units, structure)
         .order_by()
-        .values_list("owner__path")
+        .values_list("owner_id")
         .annotate(count=Count("pk"))
     )
     counts = Counter()
-    for path, count in rows:
-        branch = path.strip("/").split("/")
-        if len(branch) > depth:  # the parent's own systems are in its own digest
-            counts[int(branch[depth])] += count
-    units = Unit.objects.in_bulk(list(counts))
+    for owner_id, count in rows:
+        unit_id = _branch_below(structure.chain(owner_id), parent)
+        if unit_id is not None:  # the parent's own systems are in its own digest
+            counts[unit_id] += count
     rows = [
-        {"unit": units[pk], "count": n, "url": scope_url(units[pk])} for pk, n in counts.items()
+        {"unit": structure.unit(pk), "count": n, "url": scope_url(structure.unit(pk))}
+        for pk, n in counts.items()
     ]
     return sorted(rows, key=lambda row: (-row["count"], row["unit"].name))
+
+
+def _branch_below(chain, parent):
+    """The unit of an owner's chain directly under `parent` (the reporting unit when None)."""
+    if parent is None:
+        return chain[-1] if chain else None
+    below = chain[: chain.index(parent.pk)] if parent.pk in chain else ()
+    return below[-1] if below else None
 
 
 def _escalation_content(delivery):
@@ -262,7 +272,7 @@ def _unit_name(unit):
 def _inspection_content(delivery):
     systems = (
         inspection_systems(delivery.planned_for)
-        .filter(owner__path__startswith=delivery.unit.path)
+        .filter(pk__in=unit_systems(delivery.unit, delivery.planned_for).values("pk"))
         .select_related("owner")
     )
     rows, count = first_rows(systems)

@@ -73,7 +73,7 @@ def plan_day(as_of, dry_run=False, now=None, rerun=False):
     deliveries at once, whatever their backoff."""
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        directory = Directory.load()
+        directory = Directory.load(as_of)
         result = PlanResult(as_of=as_of)
         candidates = []
         for campaign in _active_campaigns():
@@ -103,17 +103,19 @@ def _campaign_deliveries(campaign, directory, as_of, result):
     if step is None:
         return []
     result.step_records += _step_records(campaign, steps, step, as_of)
-    scope = [unit.path for unit in campaign.units.all()]
+    scope = list(campaign.units.all())
     systems = deadline_outstanding(
         campaign.requirement,
         as_of,
         campaign.due_date,
         levels=campaign.levels,
-        unit_paths=scope,
+        units=scope,
         intervals=settings.INSPECTION_INTERVAL_MONTHS,
+        structure=directory.structure,
     )
     totals = directory.roll_up(counts_by_owner(systems))
-    in_scope = {u: n for u, n in totals.items() if directory.in_subtrees(u, scope)}
+    scope_ids = [unit.pk for unit in scope]
+    in_scope = {u: n for u, n in totals.items() if directory.in_subtrees(u, scope_ids)}
     deliveries = []
     for unit_id, outstanding in in_scope.items():
         for recipient, role in directory.unit_recipients(unit_id):
@@ -140,7 +142,7 @@ def _escalations(campaign, step, as_of, directory, in_scope):
     (their outstanding systems added up)."""
     by_parent = {}
     for unit_id, outstanding in in_scope.items():
-        parent_id = directory.parents[unit_id]
+        parent_id = directory.parent(unit_id)
         if parent_id is not None:
             by_parent[parent_id] = by_parent.get(parent_id, 0) + outstanding
     return [
@@ -308,7 +310,7 @@ def _authority_recipients(directory, authority, owner_id):
     the owner's reporting unit's managers or specialised security unit (its officers)."""
     if authority == Authority.NATIONAL_AUTHORITY:
         return directory.national, RecipientRole.NATIONAL, None
-    reporting_id = directory.reporting[owner_id]
+    reporting_id = directory.reporting_unit(owner_id)
     if authority == Authority.SYSTEM_OWNER:
         return directory.members(reporting_id, Role.MANAGER), RecipientRole.MANAGER, reporting_id
     return directory.members(reporting_id, Role.OFFICER), RecipientRole.OFFICER, reporting_id

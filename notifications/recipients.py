@@ -8,7 +8,8 @@ well; they hear about their overdue departments in one escalation digest.
 
 from dataclasses import dataclass, field
 
-from registry.models import Membership, Role, Unit
+from registry.models import Membership, Role
+from registry.reorganisation.structure import Structure
 
 from .models import RecipientRole
 
@@ -21,23 +22,17 @@ class Recipient:
 
 @dataclass
 class Directory:
-    paths: dict = field(default_factory=dict)  # unit id -> path
-    parents: dict = field(default_factory=dict)  # unit id -> parent id (None at the top)
-    reporting: dict = field(default_factory=dict)  # unit id -> reporting unit id
+    structure: Structure  # the units as they were on the planning date
     by_role: dict = field(default_factory=dict)  # (unit id, role) -> [Recipient]
     national: list = field(default_factory=list)
 
     @classmethod
-    def load(cls):
-        """Two queries: the unit tree and the active members' roles and addresses."""
-        directory = cls()
-        for pk, path, parent_id, reporting_id in Unit.objects.values_list(
-            "pk", "path", "parent_id", "reporting_unit_id"
-        ):
-            directory.paths[pk] = path
-            directory.parents[pk] = parent_id
-            directory.reporting[pk] = reporting_id or pk
-        memberships = Membership.objects.filter(user__is_active=True).values_list(
+    def load(cls, as_of):
+        """Three queries: the unit structure of the date (units, unit changes) and the active
+        members' roles and addresses. A unit merged by then gets nothing: its systems count
+        toward its successor, whose people are told."""
+        directory = cls(structure=Structure.load(as_of))
+        memberships = Membership.objects.filter(user__is_active=True, pending=False).values_list(
             "unit_id", "role", "user_id", "user__email"
         )
         for unit_id, role, user_id, email in memberships.order_by("user_id"):
@@ -61,17 +56,27 @@ class Directory:
             chosen.setdefault(recipient.user_id, (recipient, role))
         return list(chosen.values())
 
+    def parent(self, unit_id):
+        """The unit a unit reported to on the date (a merged parent's successor), or None."""
+        chain = self.structure.chain(unit_id)
+        return chain[1] if len(chain) > 1 else None
+
+    def reporting_unit(self, owner_id):
+        return self.structure.reporting_unit(owner_id) or owner_id
+
     def is_top(self, unit_id):
         """A ministry, agency or province: no parent unit to escalate to."""
-        return self.parents.get(unit_id) is None
+        return self.parent(unit_id) is None
 
     def roll_up(self, counts_by_owner):
-        """{unit id: systems in its whole subtree} from counts per owning unit."""
+        """{unit id: systems in its whole subtree} from counts per owning unit, each counted
+        toward the units its owner belonged to on the date."""
         totals = {}
         for owner_id, count in counts_by_owner.items():
-            for ancestor in self.paths[owner_id].strip("/").split("/"):
-                totals[int(ancestor)] = totals.get(int(ancestor), 0) + count
+            for unit_id in self.structure.chain(owner_id):
+                totals[unit_id] = totals.get(unit_id, 0) + count
         return totals
 
-    def in_subtrees(self, unit_id, paths):
-        return not paths or any(self.paths[unit_id].startswith(path) for path in paths)
+    def in_subtrees(self, unit_id, scope_ids):
+        chain = self.structure.chain(unit_id)
+        return not scope_ids or any(pk in chain for pk in scope_ids)

@@ -221,11 +221,11 @@ class InformationSystemAdmin(ScopedAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
-    list_display = ("code", "name", "kind", "group", "parent", "is_active")
-    list_filter = ("group", "kind", "is_active")
+    list_display = ("code", "name", "kind", "group", "parent", "established_on")
+    list_filter = ("group", "kind")
     list_select_related = ("parent",)
     search_fields = ("code", "name_ascii")
-    autocomplete_fields = ("parent", "successor")
+    autocomplete_fields = ("parent",)
 
     def get_queryset(self, request):
         return scope.visible_units(request.user)

@@ -85,15 +85,14 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     sort_order = models.PositiveIntegerField(_("order in reports"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-    successor = models.ForeignKey(
-        "self",
-        verbose_name=_("successor unit"),
+    established_on = models.DateField(
+        _("established on"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="predecessors",
-        help_text=_("The unit that took over after a merger."),
+        help_text=_(
+            "Empty for units that existed before the registry's records begin. Units end "
+            "only through a dated unit change (merger, split, dissolution)."
+        ),
     )
     history = HistoricalRecords()
 
@@ -317,6 +316,23 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    carried_over_from = models.ForeignKey(
+        Unit,
+        verbose_name=_("carried over from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The merged unit this role was held in, before the unit change."),
+    )
+    pending = models.BooleanField(
+        _("awaiting confirmation"),
+        default=False,
+        help_text=_(
+            "A role carried over from a merged unit gives no access until the unit's account "
+            "administrator or a national administrator confirms it."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,0 +1,188 @@
+"""The unit structure of any date, computed from the unit rows and the dated unit changes.
+
+Two queries, whatever the date: every unit, and every change not cancelled. From them:
+- a unit exists from `established_on` (or always) until the date a merger, split or
+  dissolution takes effect;
+- its name and parent on a date are those of the last rename or move in force by then
+  (before the first, the name and parent that change replaced);
+- a system owned by a unit that no longer exists counts toward the unit's successor (the
+  successor's successor, if that too has ended), and a unit whose parent has ended reports
+  to the parent's successor. Systems are never dropped.
+
+The summary selector, the scope and the reminders all ask here, so that they cannot
+disagree about who a unit was on a date.
+"""
+
+import copy
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils import timezone
+
+from registry.models import Unit
+
+from .models import ChangeKind, UnitChange
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How and when a unit ended: the change, its kind, date and successor."""
+
+    change_id: int
+    kind: str
+    effective_on: datetime.date
+    successor_id: int
+
+
+class Structure:
+    """Who every unit was on `as_of`."""
+
+    def __init__(self, as_of, units, changes):
+        self.as_of = as_of
+        self.units = units  # {pk: Unit} as stored today
+        self._names = {}
+        self._parents = {}
+        self.endings = {}
+        for change in sorted(changes, key=lambda c: (c["effective_on"], c["pk"])):
+            self._take(change)
+
+    @classmethod
+    def load(cls, as_of=None, extra_changes=()):
+        """The structure of `as_of` (today by default); `extra_changes` (rows as
+        `ChangeSpec.as_row` gives them) add changes not saved yet, for a preview."""
+        as_of = as_of or timezone.localdate()
+        units = {unit.pk: unit for unit in Unit.objects.all()}
+        changes = UnitChange.objects.in_force().values(
+            "pk",
+            "kind",
+            "unit_id",
+            "successor_id",
+            "old_parent_id",
+            "new_parent_id",
+            "old_name",
+            "new_name",
+            "effective_on",
+        )
+        return cls(as_of, units, [*changes, *extra_changes])
+
+    def _take(self, change):
+        unit_id, day = change["unit_id"], change["effective_on"]
+        if change["kind"] == ChangeKind.RENAME:
+            self._names.setdefault(unit_id, []).append(
+                (day, change["old_name"], change["new_name"])
+            )
+        elif change["kind"] == ChangeKind.MOVE:
+            moves = self._parents.setdefault(unit_id, [])
+            moves.append((day, change["old_parent_id"], change["new_parent_id"]))
+        else:
+            ending = Ending(change["pk"], change["kind"], day, change["successor_id"])
+            self.endings.setdefault(unit_id, ending)
+
+    # One unit on the date ------------------------------------------------------------------
+
+    def exists(self, pk):
+        established_on = self.units[pk].established_on
+        if established_on and established_on > self.as_of:
+            return False
+        ending = self.endings.get(pk)
+        return ending is None or ending.effective_on > self.as_of
+
+    def ending(self, pk):
+        """The ending in force on the date, if the unit had ended by then."""
+        ending = self.endings.get(pk)
+        return ending if ending and ending.effective_on <= self.as_of else None
+
+    def name(self, pk):
+        return _as_of(self._names.get(pk), self.as_of, self.units[pk].name)
+
+    def parent(self, pk):
+        """The unit it reported to on the date, as recorded (it may have ended since)."""
+        return _as_of(self._parents.get(pk), self.as_of, self.units[pk].parent_id)
+
+    def placement(self, pk):
+        """Where a unit's systems count on the date: itself, or the successor that exists
+        then (None for a unit not yet established)."""
+        seen = set()
+        while pk is not None and not self.exists(pk):
+            ending = self.ending(pk)
+            if ending is None or pk in seen:
+                return None  # not established yet (or a cycle of successors)
+            seen.add(pk)
+            pk = ending.successor_id
+        return pk
+
+    def chain(self, pk):
+        """The units a system owned by `pk` counts toward on the date, from its placement up
+        to its reporting unit; empty when the owner did not exist yet."""
+        if pk not in self._chains:
+            self._chains[pk] = self._build_chain(pk)
+        return self._chains[pk]
+
+    def _build_chain(self, pk):
+        chain = []
+        current = self.placement(pk)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.placement(self.parent(current))
+        return tuple(chain)
+
+    @cached_property
+    def _chains(self):
+        return {}
+
+    def reporting_unit(self, pk):
+        chain = self.chain(pk)
+        return chain[-1] if chain else None
+
+    # The whole structure on the date --------------------------------------------------------
+
+    def reporting_units(self):
+        """Ids of the units that report nationally on the date, in report order."""
+        tops = [pk for pk in self.units if self.exists(pk) and self._is_top(pk)]
+        return sorted(tops, key=self._order)
+
+    def _is_top(self, pk):
+        return self.placement(self.parent(pk)) is None
+
+    def _order(self, pk):
+        unit = self.units[pk]
+        return (unit.group, unit.sort_order, self.name(pk))
+
+    def subtree(self, pk):
+        """Ids of the units whose systems count toward `pk` on the date (itself included, and
+        the units merged into it or into its subordinate units)."""
+        return frozenset(owner for owner in self.units if pk in self.chain(owner))
+
+    def children(self, pk):
+        """Units existing on the date that report directly to `pk`."""
+        rows = [
+            child
+            for child in self.units
+            if self.exists(child) and self.placement(self.parent(child)) == pk and child != pk
+        ]
+        return sorted(rows, key=lambda child: (self.units[child].sort_order, self.name(child)))
+
+    def predecessors(self, pk):
+        """Units that had ended into `pk` by the date, directly or through others."""
+        return [other for other in self.endings if other != pk and self.placement(other) == pk]
+
+    def unit(self, pk):
+        """A copy of the unit as it was on the date: its name then, and `ended` (the ending
+        in force, if any) for pages that say what became of it."""
+        unit = copy.copy(self.units[pk])
+        unit.name = self.name(pk)
+        unit.ended = self.ending(pk)
+        return unit
+
+
+def _as_of(steps, as_of, current):
+    """The value on `as_of` from dated (day, before, after) steps sorted by day; `current`
+    when there are none."""
+    if not steps:
+        return current
+    value = steps[0][1]
+    for day, _before, after in steps:
+        if day <= as_of:
+            value = after
+    return value
