@@ -30,6 +30,7 @@ migrate: install
 
 baseline: migrate
 	$(BIN)/python manage.py load_appendix_ix
+	$(BIN)/python manage.py apply_unit_changes
 	$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 

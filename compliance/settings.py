@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "registry.reorganisation.middleware.StructureCacheMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires (manage.py check)
 ]
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from compliance.models import ComplianceSnapshot, SnapshotScope, SnapshotSource
 from compliance.rates import RecordedRates
 from compliance.selectors import LEVELS, compliance_summary
+from registry.reorganisation.structure import Structure
 
 PUBLISHED_HISTORY_CSV = Path(__file__).resolve().parent / "data" / "national_progress.csv"
 # national_progress.csv calls the blocks "ministries"/"provinces".
@@ -133,19 +134,44 @@ def load_series(as_of, unit=None, all_units=False):
     """Snapshot points up to `as_of` in ONE query: {unit id or None (national): [points]}.
 
     `unit`: that unit's series besides the national one; `all_units`: every
-    reporting unit's recent series (for the forecasts of the national page).
+    reporting unit's recent series (for the forecasts of the national page). A unit's
+    series adds up, date by date, its own snapshots and those of the units merged into
+    it by `as_of`, so that its line does not jump on the day of a merger.
     """
+    structure = Structure.load(as_of)
     wanted = Q(scope=SnapshotScope.NATIONAL)
     if unit is not None:
-        wanted |= Q(unit=unit)
+        wanted |= Q(unit_id__in=[unit.pk, *structure.predecessors(unit.pk)])
     if all_units:
         window_start = as_of - datetime.timedelta(days=FORECAST_WINDOW_DAYS)
         wanted |= Q(scope=SnapshotScope.UNIT, as_of__gte=window_start)
-    series = {}
+    by_date = {}
     rows = ComplianceSnapshot.objects.filter(wanted, as_of__lte=as_of).order_by("as_of")
     for snapshot in rows:
-        series.setdefault(snapshot.unit_id, []).append(_point(snapshot))
-    return series
+        key = structure.placement(snapshot.unit_id) if snapshot.unit_id else None
+        by_date.setdefault(key, {}).setdefault(snapshot.as_of, []).append(_point(snapshot))
+    return {
+        key: [_summed(points) for points in dates.values()] for key, dates in by_date.items()
+    }
+
+
+def _summed(points):
+    """One point from the snapshots of one date (a unit and its predecessors)."""
+    first = points[0]
+    if len(points) == 1:
+        return first
+    return TrendPoint(
+        first.as_of,
+        sum(point.total for point in points),
+        _sum_known(point.approved for point in points),
+        _sum_known(point.fully_deployed for point in points),
+        first.source,
+    )
+
+
+def _sum_known(values):
+    values = list(values)
+    return None if None in values else sum(values)
 
 
 def with_live_point(points, figures, as_of):

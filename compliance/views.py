@@ -34,6 +34,7 @@ from registry import scope
 from registry.accounts import second_factor
 from registry.audit.actions import record
 from registry.models import ReportingGroup
+from registry.reorganisation.structure import Structure
 
 OUTSTANDING_PER_PAGE = 25
 
@@ -70,12 +71,12 @@ def home(request):
 
 @read_only_page
 def unit_list(request):
-    units = (
-        scope.visible_units(request.user).filter(parent__isnull=True)
-        if scope.is_national_admin(request.user)
-        else scope.membership_units(request.user)
-    )
-    return render(request, "compliance/unit_list.html", {"units": list(units)})
+    if scope.is_national_admin(request.user):
+        structure = Structure.load()
+        units = [structure.unit(pk) for pk in structure.reporting_units()]
+    else:
+        units = list(scope.membership_units(request.user))
+    return render(request, "compliance/unit_list.html", {"units": units})
 
 
 def deadline_status(deadlines, figures, as_of):
@@ -207,9 +208,34 @@ def _subunit_table(request, breakdown, figures):
     return table
 
 
+def _unit_absence(unit, structure):
+    """What became of a unit that does not exist on the date asked: ended (into which unit,
+    when) or not established yet. None when it exists."""
+    if structure.exists(unit.pk):
+        return None
+    ending = structure.ending(unit.pk)
+    if ending is None:
+        return {"established_on": structure.units[unit.pk].established_on}
+    return {
+        "ending": ending,
+        "successor": structure.unit(structure.placement(unit.pk)),
+    }
+
+
 def _unit_data(request, code, outstanding=True, paginate=True):
     unit = scope.get_visible_unit_or_404(request.user, code=code)
     as_of, as_of_form = as_of_from(request)
+    structure = Structure.load(as_of)
+    unit = structure.unit(unit.pk)  # its name on that date
+    absence = _unit_absence(unit, structure)
+    if absence is not None:
+        return {
+            "unit": unit,
+            "as_of": as_of,
+            "as_of_form": as_of_form,
+            "absence": absence,
+            "as_of_query": _as_of_query(request),
+        }
     summary = compliance_summary(as_of=as_of)
     breakdown = subunit_breakdown(unit, as_of)
     figures = subtree_total(breakdown)
@@ -246,6 +272,8 @@ def _unit_context(unit, summary, figures, as_of):
 @read_only_page
 def unit_page(request, code):
     data = _unit_data(request, code)
+    if "absence" in data:
+        return render(request, "compliance/unit_absent.html", data)
     data["can_edit"] = scope.can_edit_systems(request.user)
     return render(request, "compliance/unit.html", data)
 
@@ -259,6 +287,8 @@ def unit_export(request, code, table, fmt):
     if table not in UNIT_EXPORTS:
         raise Http404
     data = _unit_data(request, code, outstanding=table == "outstanding", paginate=False)
+    if "absence" in data:
+        raise Http404  # no figures of its own on that date: its successor's page has them
     chosen = data["outstanding_table"] if table == "outstanding" else data["subunit_table"]
     lines = exports.table_lines(chosen)
     filename = f"{table}-{data['unit'].code}-{data['as_of']:%Y-%m-%d}"

@@ -32,6 +32,7 @@ from compliance.selectors import (
     systems_as_of,
 )
 from registry.models import Authority, DossierStatus, Role
+from registry.reorganisation.structure import structures_cached
 from registry.transitions import APPRAISER_BY_LEVEL, APPROVER_BY_LEVEL
 
 from .ledger import due_ids, flag_unknown_outcomes
@@ -72,7 +73,7 @@ def plan_day(as_of, dry_run=False, now=None, rerun=False):
     `rerun` (an operator running the command again) also hands out that day's deferred
     deliveries at once, whatever their backoff."""
     now = now or timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), structures_cached():
         directory = Directory.load(as_of)
         result = PlanResult(as_of=as_of)
         candidates = []

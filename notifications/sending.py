@@ -42,6 +42,8 @@ from django.db import connections, router
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from registry.reorganisation.structure import structures_cached
+
 from .ledger import claimable, gives_up, next_attempt_at
 from .messages import Drafts, build_email, check_headers
 from .models import Delivery, Status
@@ -97,7 +99,7 @@ def send_batch(delivery_ids, now=None, force=False):
     token = _claim(delivery_ids, now or timezone.now(), force)
     claimed = _claimed(delivery_ids, token)
     outcomes[NOT_CLAIMED] += len(set(delivery_ids)) - len(claimed)
-    with Mailer() as mailer, Ledger(token) as ledger:
+    with structures_cached(), Mailer() as mailer, Ledger(token) as ledger:
         for outcome in _deliver_claimed(claimed, ledger, mailer, now):
             outcomes[outcome.status] += 1
     return +outcomes  # without the zero counts

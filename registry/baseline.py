@@ -36,7 +36,7 @@ from registry.transitions import APPROVER_BY_LEVEL, validate_system
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 APPENDIX_IX_CSV = DATA_DIR / "appendix_ix_2024_06.csv"
-PROVINCE_CODES_CSV = Path(__file__).resolve().parent / "reorganisation" / "data" / "province_mergers_2025.csv"
+PROVINCE_CODES_CSV = DATA_DIR.parent / "reorganisation" / "data" / "province_mergers_2025.csv"
 CUTOFF = datetime.date(2024, 6, 30)
 EARLIEST = datetime.date(2018, 1, 1)
 NATIONAL_LEVEL_MIX = {1: 3309, 2: 2914, 3: 955, 4: 23, 5: 5}

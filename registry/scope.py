@@ -14,6 +14,7 @@ from django.http import Http404
 
 from registry.accounts.rules import DELEGABLE_ROLES
 from registry.models import InformationSystem, Membership, Role, Unit
+from registry.reorganisation.structure import endings_in_force
 
 READ_ROLES = (Role.OFFICER, Role.VIEWER, Role.MANAGER)
 
@@ -27,17 +28,37 @@ def is_national_admin(user):
 
 
 def _memberships(user):
-    """{role: [unit paths]} for the user, cached on the user object for the request."""
+    """{role: [unit paths]} for the user, cached on the user object for the request.
+
+    The unit structure of today decides what a role covers (registry/reorganisation):
+    - a role in a unit covers the units merged into it (and into its subordinate units);
+    - a role in a unit that has ended since reads that unit's past, and changes nothing;
+    - a role carried over from a merged unit gives nothing until it is confirmed."""
     if not user.is_authenticated:
         return {}  # the admin asks about anonymous users too, e.g. on its login page
     cached = getattr(user, "_scope_memberships", None)
     if cached is None:
         cached = {}
-        rows = Membership.objects.filter(user=user).values_list("role", "unit__path")
-        for role, path in rows:
-            cached.setdefault(role, []).append(path)
+        rows = Membership.objects.filter(user=user, pending=False).values_list(
+            "role", "unit_id", "unit__path"
+        )
+        endings = endings_in_force() if any(unit_id for _r, unit_id, _p in rows) else {}
+        for role, unit_id, path in rows:
+            if unit_id in endings:
+                role = Role.VIEWER if role in READ_ROLES else None
+            if role is not None:
+                cached.setdefault(role, []).extend([path, *_merged_into(path, endings)])
         user._scope_memberships = cached
     return cached
+
+
+def _merged_into(path, endings):
+    """Paths of the units that ended into the subtree at `path` (outside it on the tree)."""
+    return [
+        ended_path
+        for ended_path, successor_path in endings.values()
+        if successor_path.startswith(path) and not ended_path.startswith(path)
+    ]
 
 
 def _paths(user, roles):
@@ -162,7 +183,8 @@ def membership_units(user):
     """The units a user holds a reading role for (not their subordinates), for a home page."""
     if not user.is_authenticated:
         return Unit.objects.none()
-    unit_ids = Membership.objects.filter(user=user, role__in=READ_ROLES).values("unit_id")
+    unit_ids = Membership.objects.filter(user=user, role__in=READ_ROLES, pending=False)
+    unit_ids = unit_ids.values("unit_id")
     return Unit.objects.filter(pk__in=unit_ids).order_by("group", "sort_order", "name")
 
 

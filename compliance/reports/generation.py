@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from compliance.reports import content, pdf, xlsx
 from compliance.reports.models import GeneratedReport, ReportFormat, ReportStatus
+from registry.reorganisation.structure import structures_cached
 
 RENDERERS = {
     # format: (national renderer, unit renderer)
@@ -30,9 +31,10 @@ PROGRESS_STEP = 5  # write progress to the database at most every 5 points
 def build(unit, as_of, report_format, progress=None):
     """The file's bytes: the national summary when `unit` is None, else the unit's report."""
     national_renderer, unit_renderer = RENDERERS[report_format]
-    if unit is None:
-        return national_renderer(content.national_report(as_of), progress)
-    return unit_renderer(content.unit_report(unit, as_of), progress)
+    with structures_cached():  # the summary, the lists and the deadlines share one structure
+        if unit is None:
+            return national_renderer(content.national_report(as_of), progress)
+        return unit_renderer(content.unit_report(unit, as_of), progress)
 
 
 class ProgressRecorder:

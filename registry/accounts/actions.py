@@ -90,6 +90,22 @@ def revoke_role(membership, *, actor, request=None):
     )
 
 
+@transaction.atomic
+def confirm_carried_role(membership, *, actor, request=None):
+    """A role carried over from a merged unit (registry/reorganisation) starts to count."""
+    _check_grant(actor, membership.role, membership.unit)
+    if Membership.objects.filter(pk=membership.pk, pending=True).update(pending=False):
+        data = {**_role_data(membership), "carried_over_from": membership.carried_over_from.code}
+        record(
+            "role.granted",
+            actor=actor,
+            unit=membership.unit,
+            target=membership.user,
+            data=data,
+            request=request,
+        )
+
+
 def _locked(account):
     return get_user_model().objects.select_for_update().get(pk=account.pk)
 

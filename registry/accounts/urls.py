@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/invite/", views.account_invite, name="invite"),
     path("<int:pk>/roles/", views.role_grant, name="grant"),
     path("<int:pk>/roles/<int:membership_pk>/revoke/", views.role_revoke, name="revoke"),
+    path("<int:pk>/roles/<int:membership_pk>/confirm/", views.role_confirm, name="confirm"),
     path(
         "<int:pk>/reset-two-factor/",
         views.account_reset_second_factor,

@@ -122,6 +122,17 @@ def role_revoke(request, pk, membership_pk):
 
 @login_required
 @require_POST
+def role_confirm(request, pk, membership_pk):
+    account = scope.get_account_for_user(request.user, pk, write=True)
+    rows = account.memberships.filter(pending=True).select_related("unit", "carried_over_from")
+    membership = scope.load(rows, membership_pk)
+    actions.confirm_carried_role(membership, actor=request.user, request=request)
+    messages.success(request, _("Role confirmed."))
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@login_required
+@require_POST
 def account_invite(request, pk):
     account = scope.get_account_for_user(request.user, pk, write=True)
     if not account.is_active or account.has_usable_password():

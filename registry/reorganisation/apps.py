@@ -6,3 +6,6 @@ class ReorganisationConfig(AppConfig):
     name = "registry.reorganisation"
     label = "reorganisation"
     verbose_name = _("Unit changes")
+
+    def ready(self):
+        from registry.reorganisation import signals  # noqa: F401  (cache invalidation)

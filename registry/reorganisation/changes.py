@@ -20,7 +20,7 @@ from registry.audit.actions import record
 from registry.models import Membership, Role, Unit
 
 from .models import ENDING_KINDS, ChangeKind, UnitChange
-from .structure import Structure
+from .structure import Structure, forget_structures
 
 
 @dataclass
@@ -151,6 +151,7 @@ def cancel_change(change, *, actor=None, request=None, today=None):
     ).update(cancelled_at=timezone.now(), cancelled_by=actor)
     if not claimed:
         raise ValidationError(_("Only a change not yet in force can be cancelled."))
+    forget_structures()  # an UPDATE sends no signal
     change.refresh_from_db()
     record(
         "unit_change.cancelled",
@@ -218,40 +219,3 @@ def carry_over_memberships(unit, successor):
     ]
     Membership.objects.bulk_create(created)
     return len(created)
-
-
-def pending_memberships(units):
-    """Carried-over roles awaiting confirmation in `units` (a queryset the viewer manages)."""
-    return Membership.objects.filter(pending=True, unit__in=units).select_related(
-        "user", "unit", "carried_over_from"
-    )
-
-
-@transaction.atomic
-def confirm_membership(membership, *, actor=None, request=None):
-    claimed = Membership.objects.filter(pk=membership.pk, pending=True).update(pending=False)
-    if claimed:
-        record(
-            "role.granted",
-            actor=actor,
-            unit=membership.unit,
-            target=membership.user,
-            data={"role": membership.role, "carried_over_from": membership.carried_over_from.code},
-            request=request,
-        )
-    return bool(claimed)
-
-
-@transaction.atomic
-def remove_pending_membership(membership, *, actor=None, request=None):
-    deleted, _rows = Membership.objects.filter(pk=membership.pk, pending=True).delete()
-    if deleted:
-        record(
-            "role.revoked",
-            actor=actor,
-            unit=membership.unit,
-            target=membership.user,
-            data={"role": membership.role, "carried_over_from": membership.carried_over_from.code},
-            request=request,
-        )
-    return bool(deleted)

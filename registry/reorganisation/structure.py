@@ -13,6 +13,8 @@ The summary selector, the scope and the reminders all ask here, so that they can
 disagree about who a unit was on a date.
 """
 
+import contextlib
+import contextvars
 import copy
 import datetime
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from registry.models import Unit
 
-from .models import ChangeKind, UnitChange
+from .models import ENDING_KINDS, ChangeKind, UnitChange
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,15 @@ class Structure:
         """The structure of `as_of` (today by default); `extra_changes` (rows as
         `ChangeSpec.as_row` gives them) add changes not saved yet, for a preview."""
         as_of = as_of or timezone.localdate()
+        cache = _cache.get()
+        if cache is not None and not extra_changes:
+            if as_of not in cache:
+                cache[as_of] = cls._read(as_of, ())
+            return cache[as_of]
+        return cls._read(as_of, extra_changes)
+
+    @classmethod
+    def _read(cls, as_of, extra_changes):
         units = {unit.pk: unit for unit in Unit.objects.all()}
         changes = UnitChange.objects.in_force().values(
             "pk",
@@ -174,6 +185,49 @@ class Structure:
         unit.name = self.name(pk)
         unit.ended = self.ending(pk)
         return unit
+
+
+def endings_in_force(as_of=None):
+    """{ended unit id: (its path, the path of the unit its systems count toward)} for the
+    units merged, split or dissolved by `as_of` (today by default), in one query.
+
+    The scope reads this: a role in a successor covers the units merged into it."""
+    as_of = as_of or timezone.localdate()
+    rows = UnitChange.objects.in_force().filter(kind__in=ENDING_KINDS, effective_on__lte=as_of)
+    successors = {
+        unit_id: (path, successor_id, successor_path)
+        for unit_id, path, successor_id, successor_path in rows.values_list(
+            "unit_id", "unit__path", "successor_id", "successor__path"
+        )
+    }
+    endings = {}
+    for unit_id, (path, successor_id, successor_path) in successors.items():
+        seen = {unit_id}
+        while successor_id in successors and successor_id not in seen:
+            seen.add(successor_id)
+            _path, successor_id, successor_path = successors[successor_id]
+        endings[unit_id] = (path, successor_path)
+    return endings
+
+
+# Within one request (or one planner run) the structure of a date is read once; any write
+# to a unit or a unit change empties the cache (registry/reorganisation/signals.py).
+_cache = contextvars.ContextVar("unit_structures", default=None)
+
+
+@contextlib.contextmanager
+def structures_cached():
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
+def forget_structures():
+    cache = _cache.get()
+    if cache is not None:
+        cache.clear()
 
 
 def _as_of(steps, as_of, current):

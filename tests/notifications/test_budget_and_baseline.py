@@ -15,7 +15,7 @@ from tests.factories import SubUnitFactory, SystemFactory, UnitFactory
 from .conftest import seed_deadlines, staff_units
 
 OVERDUE_DAY = datetime.date(2024, 10, 7)  # campaign step +7, escalations, dossiers, inspections
-PLANNING_BUDGET = 16  # queries other than the bulk INSERTs
+PLANNING_BUDGET = 17  # queries other than the bulk INSERTs
 
 
 def build(units):
@@ -122,11 +122,11 @@ def _has_unapproved(unit):
     from compliance.selectors import deadline_outstanding
 
     return deadline_outstanding(
-        "approval", datetime.date(2024, 9, 23), datetime.date(2024, 9, 30), unit_paths=[unit.path]
+        "approval", datetime.date(2024, 9, 23), datetime.date(2024, 9, 30), units=[unit]
     ).exists()
 
 
-SENDING_READS = 3  # the chunk's rows, and the one notice's figures (list and count, limits)
+SENDING_READS = 4  # the chunk, the structure of its date (units, changes), the notice (list, count)
 
 
 def sending_queries(ids):

@@ -12,7 +12,7 @@ from compliance.trends import record_snapshots
 from registry.models import Role
 from tests.factories import SubUnitFactory, SystemFactory, UnitFactory, user_with_role
 
-NATIONAL_BUDGET = 8
+NATIONAL_BUDGET = 9  # the unit structure of the date: units and unit changes
 UNIT_BUDGET = 12
 
 
