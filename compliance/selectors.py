@@ -221,16 +221,16 @@ def _with_figures(unit, figures):
     return row
 
 
-def compliance_summary(as_of=None, unit=None):
+def compliance_summary(as_of=None, unit=None, structure=None):
     """Figures per reporting unit, per group and nationally, as of a date, in the unit
-    structure of that date.
+    structure of that date (or `structure`, e.g. with a change not recorded yet).
 
     With `unit`, `units` holds that unit alone (a reporting unit or any
     subordinate unit, its whole subtree counted); national and group figures
     stay, for comparison.
     """
     as_of = as_of or timezone.localdate()
-    structure = Structure.load(as_of)
+    structure = structure or Structure.load(as_of)
     by_reporting_unit = {}
     for owner_id, figures in _figures_by(systems_as_of(as_of), "owner_id", as_of).items():
         top = structure.reporting_unit(owner_id)
@@ -246,11 +246,12 @@ def compliance_summary(as_of=None, unit=None):
         national.add_unit(row)
         rows.append(row)
     if unit is not None:
-        rows = [_subtree_figures(unit, as_of, structure)]
+        rows = [unit_figures(unit, as_of, structure)]
     return ComplianceSummary(as_of=as_of, national=national, groups=groups, units=rows)
 
 
-def _subtree_figures(unit, as_of, structure):
+def unit_figures(unit, as_of, structure):
+    """One unit's figures on the date, its whole subtree (and what merged into it) counted."""
     row = UnitFigures(unit=structure.unit(unit.pk))
     for figures in _figures_by(unit_systems(unit, as_of, structure), "owner_id", as_of).values():
         row.add(figures)

@@ -1,0 +1,221 @@
+"""Recording unit changes: validation, the admin's preview, future dates, cancelling, people
+carried over, scope and reminders across a merger (small units made by factories)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from compliance.selectors import compliance_summary
+from notifications.models import Delivery
+from notifications.planner import plan_day
+from registry import scope
+from registry.audit.models import AuditEvent
+from registry.models import Membership, Role
+from registry.reorganisation import changes
+from registry.reorganisation.models import ChangeKind, UnitChange
+from tests.factories import SubUnitFactory, SystemFactory, UnitFactory, user_with_role
+from tests.notifications.conftest import approval_campaign, staff_units  # noqa: F401
+
+TODAY = timezone.localdate()
+LATER = TODAY + datetime.timedelta(days=10)
+
+
+@pytest.fixture
+def provinces(db):
+    """Three provinces: A (3 systems, one in its department), B (2 systems), C (1)."""
+    a, b, c = (UnitFactory(name=f"Tỉnh {key}", code=f"X9{n}") for n, key in enumerate("ABC"))
+    department = SubUnitFactory(parent=a, code="X90-IT")
+    SystemFactory.create_batch(2, owner=a)
+    SystemFactory(owner=department)
+    SystemFactory.create_batch(2, owner=b)
+    SystemFactory(owner=c)
+    return {"A": a, "B": b, "C": c, "A-IT": department}
+
+
+def merge(unit, successor, day, **extra):
+    spec = changes.ChangeSpec(
+        kind=ChangeKind.MERGE, unit=unit, successor=successor, effective_on=day,
+        legal_basis="Nghị quyết thử", **extra,
+    )  # fmt: skip
+    return changes.record_change(spec)
+
+
+def totals(as_of):
+    return {row.unit.name: row.total for row in compliance_summary(as_of).units}
+
+
+def test_a_future_merger_changes_nothing_until_its_date_then_everything(provinces):
+    merge(provinces["A"], provinces["B"], LATER)
+    assert totals(TODAY) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    assert totals(LATER - datetime.timedelta(days=1)) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    assert totals(LATER) == {"Tỉnh B": 5, "Tỉnh C": 1}
+    assert compliance_summary(LATER).national.total == 6
+
+
+def test_a_future_change_can_be_cancelled_before_its_date_only(provinces):
+    change = merge(provinces["A"], provinces["B"], LATER)
+    assert changes.may_cancel(change)
+    changes.cancel_change(change)
+    assert totals(LATER) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    in_force = merge(provinces["A"], provinces["C"], TODAY)
+    assert not changes.may_cancel(in_force)
+    with pytest.raises(ValidationError):
+        changes.cancel_change(in_force)
+    assert totals(TODAY) == {"Tỉnh B": 2, "Tỉnh C": 4}
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"unit_change.recorded", "unit_change.cancelled", "unit_change.applied"} <= actions
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["into itself", "into its department", "twice", "successor ended", "no successor"],
+)
+def test_impossible_mergers_are_refused_and_record_nothing(provinces, case):
+    a, b, c = provinces["A"], provinces["B"], provinces["C"]
+    if case in ("twice", "successor ended"):
+        merge(c if case == "successor ended" else a, b, TODAY)
+    target = {"into itself": a, "into its department": provinces["A-IT"], "twice": c,
+              "successor ended": c, "no successor": None}[case]  # fmt: skip
+    before = UnitChange.objects.count()
+    with pytest.raises(ValidationError):
+        merge(a, target, LATER)
+    assert UnitChange.objects.count() == before
+
+
+def test_rename_and_move_are_dated(provinces):
+    a, b = provinces["A"], provinces["B"]
+    rename = changes.ChangeSpec(kind=ChangeKind.RENAME, unit=a, new_name="Tỉnh A mới",
+                                effective_on=LATER, legal_basis="NQ")  # fmt: skip
+    changes.record_change(rename)
+    assert "Tỉnh A" in totals(TODAY) and "Tỉnh A mới" in totals(LATER)
+    move = changes.ChangeSpec(kind=ChangeKind.MOVE, unit=provinces["A-IT"], new_parent=b,
+                              effective_on=LATER, legal_basis="NQ")  # fmt: skip
+    changes.record_change(move)
+    assert totals(LATER) == {"Tỉnh A mới": 2, "Tỉnh B": 3, "Tỉnh C": 1}
+    assert totals(TODAY) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    # Until the department moves away, A cannot move under it (its own subordinate).
+    cycle = changes.ChangeSpec(
+        kind=ChangeKind.MOVE,
+        unit=a,
+        new_parent=provinces["A-IT"],
+        effective_on=TODAY + datetime.timedelta(days=1),
+        legal_basis="NQ",
+    )
+    with pytest.raises(ValidationError):
+        changes.validate(cycle)
+
+
+def test_applying_twice_carries_people_over_once_pending_confirmation(provinces):
+    officer = user_with_role(Role.OFFICER, provinces["A"])
+    merge(provinces["A"], provinces["B"], LATER)
+    assert not Membership.objects.filter(unit=provinces["B"]).exists()  # not in force yet
+    assert len(changes.apply_due_changes(LATER)) == 1
+    assert changes.apply_due_changes(LATER) == []
+    carried = Membership.objects.get(user=officer, unit=provinces["B"])
+    assert carried.pending and carried.carried_over_from == provinces["A"]
+
+
+def test_an_officer_of_a_merged_unit_works_in_the_successor_once_confirmed(provinces, client):
+    a, b, c = provinces["A"], provinces["B"], provinces["C"]
+    officer = user_with_role(Role.OFFICER, a)
+    merge(a, b, TODAY)
+    officer = type(officer).objects.get(pk=officer.pk)  # a new request: scope read afresh
+    # Before confirmation: A's past stays readable, nothing is writable, B is not visible.
+    assert set(scope.visible_systems(officer)) == set(a.systems.all()) | set(
+        provinces["A-IT"].systems.all()
+    )
+    assert not scope.editable_systems(officer).exists()
+    client.force_login(officer)
+    assert client.get(f"/units/{b.code}/").status_code == 404
+    page = client.get(f"/units/{a.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Merged into" in page.text and f'href="/units/{b.code}/' in page.text
+    # A national administrator confirms the carried-over role on the account's page.
+    national = user_with_role(Role.NATIONAL_ADMIN)
+    carried = Membership.objects.get(user=officer, unit=b)
+    client.force_login(national)
+    response = client.post(f"/accounts/{officer.pk}/roles/{carried.pk}/confirm/")
+    assert response.status_code == 302
+    officer = type(officer).objects.get(pk=officer.pk)
+    editable = set(scope.editable_systems(officer))
+    assert editable == set(b.systems.all()) | set(a.systems.all()) | set(
+        provinces["A-IT"].systems.all()
+    )
+    assert not scope.visible_systems(officer).filter(owner=c).exists()
+    client.force_login(officer)
+    assert client.get(f"/units/{b.code}/").status_code == 200
+    assert client.get(f"/units/{c.code}/").status_code == 404
+    system_of_c = c.systems.get()
+    assert (
+        client.get(f"/admin/registry/informationsystem/{system_of_c.pk}/change/").status_code == 404
+    )
+    system_of_a = a.systems.first()
+    assert (
+        client.get(f"/admin/registry/informationsystem/{system_of_a.pk}/change/").status_code == 200
+    )
+
+
+def test_an_account_administrator_of_another_unit_cannot_confirm(provinces, client):
+    a, b, c = provinces["A"], provinces["B"], provinces["C"]
+    officer = user_with_role(Role.OFFICER, a)
+    merge(a, b, TODAY)
+    carried = Membership.objects.get(user=officer, unit=b)
+    client.force_login(user_with_role(Role.ACCOUNT_ADMIN, c))
+    response = client.post(f"/accounts/{officer.pk}/roles/{carried.pk}/confirm/")
+    assert response.status_code == 404
+    assert Membership.objects.get(pk=carried.pk).pending
+
+
+def test_reminders_after_the_merger_go_to_the_successors_people(
+    provinces,
+    approval_campaign,  # noqa: F811
+):
+    a, b = provinces["A"], provinces["B"]
+    staff = staff_units([a, b, provinces["C"]])
+    merge(a, b, datetime.date(2024, 9, 1))
+    plan_day(datetime.date(2024, 9, 23))
+    addressed = set(
+        Delivery.objects.filter(campaign=approval_campaign).values_list("unit_id", "recipient_id")
+    )
+    assert (b.pk, staff[b.code, Role.MANAGER].pk) in addressed
+    assert not any(unit_id == a.pk for unit_id, _user in addressed)
+    notice = Delivery.objects.filter(campaign=approval_campaign, unit=b).first()
+    assert notice.outstanding == 5  # B's two systems and the three it took over from A
+
+
+def test_the_admin_shows_a_preview_before_recording(provinces, client):
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    form = {
+        "kind": "merge",
+        "unit": provinces["A"].pk,
+        "successor": provinces["B"].pk,
+        "effective_on": LATER.strftime("%d/%m/%Y"),
+        "legal_basis": "Nghị quyết thử",
+        "note": "",
+        "new_name": "",
+    }
+    url = "/admin/reorganisation/unitchange/add/"
+    first = client.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
+    assert first.status_code == 200 and not UnitChange.objects.exists()
+    preview = first.context["adminform"].form.preview
+    assert preview.systems_moving == 3
+    assert (preview.reporting_units_before, preview.reporting_units_after) == (3, 2)
+    assert [(row.before.total, row.after) for row in preview.figures][0] == (3, None)
+    assert preview.figures[1].after.total == 5
+    second = client.post(url, {**form, "confirmed": "on"})
+    assert second.status_code == 302
+    change = UnitChange.objects.get()
+    assert (change.unit, change.successor, change.effective_on) == (
+        provinces["A"],
+        provinces["B"],
+        LATER,
+    )
+
+
+def test_only_national_administrators_see_unit_changes(provinces, client):
+    change = merge(provinces["A"], provinces["B"], LATER)
+    client.force_login(user_with_role(Role.OFFICER, provinces["B"]))
+    assert client.get(f"/admin/reorganisation/unitchange/{change.pk}/change/").status_code == 404
+    assert client.get("/admin/reorganisation/unitchange/add/").status_code == 403
