@@ -150,9 +150,7 @@ def load_series(as_of, unit=None, all_units=False):
     for snapshot in rows:
         key = structure.placement(snapshot.unit_id) if snapshot.unit_id else None
         by_date.setdefault(key, {}).setdefault(snapshot.as_of, []).append(_point(snapshot))
-    return {
-        key: [_summed(points) for points in dates.values()] for key, dates in by_date.items()
-    }
+    return {key: [_summed(points) for points in dates.values()] for key, dates in by_date.items()}
 
 
 def _summed(points):

@@ -11,7 +11,9 @@ from registry.models import Membership
 
 def account_rows(accounts):
     """Accounts with their roles (unit names loaded), each with whether it enrolled a device."""
-    memberships = Membership.objects.select_related("unit", "carried_over_from").order_by("role", "unit__name")
+    memberships = Membership.objects.select_related("unit", "carried_over_from").order_by(
+        "role", "unit__name"
+    )
     rows = accounts.prefetch_related(Prefetch("memberships", queryset=memberships))
     enrolled = set(
         TOTPDevice.objects.filter(confirmed=True, user__in=accounts).values_list(
