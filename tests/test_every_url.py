@@ -42,6 +42,7 @@ from notifications.models import (
 )
 from registry.audit.actions import record
 from registry.models import ImportBatch, Membership, Role
+from registry.reorganisation.models import UnitChange
 from tests.accounts.sessions import password_only
 from tests.factories import (
     SubUnitFactory,
@@ -190,6 +191,18 @@ def _audit_event(world, side):
     return record("role.granted", actor=actor, unit=world.units[side], target=world.units[side])
 
 
+def _unit_change(world, side):
+    unit = world.units[side]
+    return UnitChange.objects.create(
+        kind="rename",
+        unit=unit,
+        old_name=unit.name,
+        new_name=f"{unit.name} mới",
+        effective_on=datetime.date(2030, 1, 1),  # in the future: today's structure unchanged
+        legal_basis="Nghị quyết thử",
+    )
+
+
 def _group(world, side):
     return Group.objects.create(name=f"group {MARKER if side == 'other' else side}")
 
@@ -230,6 +243,7 @@ OBJECT_MAKERS = {
     ],
     "auth.group": _group,
     "audit.auditevent": _audit_event,
+    "reorganisation.unitchange": _unit_change,
 }
 
 
@@ -240,6 +254,7 @@ class Family:
     readers: dict  # side -> roles
     writers: dict = field(default_factory=dict)
     deleters: frozenset = frozenset()
+    adders: frozenset = frozenset()  # beyond the writers: roles that add but never change
 
     def reads(self, role, side):
         return role in self.readers.get(side, ())
@@ -292,6 +307,8 @@ FAMILIES = {
             "other": {"national"},
         }
     ),
+    # Recorded by national administrators, then never edited: cancelled by an action.
+    "reorganisation.unitchange": Family(readers=EVERY_SIDE, adders=frozenset({"national"})),
     **{
         label: NOBODY
         for label in OBJECT_MAKERS
@@ -325,7 +342,9 @@ OBJECT_SHAPES = {
 }
 LIST_SHAPES = {
     "": lambda f, role: OK if any(f.reads(role, side) for side in SIDES) else FORBIDDEN,
-    "add/": lambda f, role: OK if any(f.writes(role, side) for side in SIDES) else FORBIDDEN,
+    "add/": lambda f, role: (
+        OK if role in f.adders or any(f.writes(role, side) for side in SIDES) else FORBIDDEN
+    ),
 }
 
 
@@ -528,6 +547,14 @@ PAGES = {
         ),
         lambda r, s: 405,
         post=lambda r, s: None if _may_manage(r, s) else _account_refusal(r, s),
+    ),
+    # Only a role carried over from a merged unit waits for confirmation; these don't.
+    "accounts/<int:pk>/roles/<int:membership_pk>/confirm/": Page(
+        lambda w, s: (
+            f"/accounts/{_account(w, s).pk}/roles/{_account(w, s).memberships.get().pk}/confirm/"
+        ),
+        lambda r, s: 405,
+        post=lambda r, s: NOT_FOUND if _may_manage(r, s) else _account_refusal(r, s),
     ),
     "accounts/lockouts/": Page(lambda w, s: "/accounts/lockouts/", NATIONAL_ONLY),
     "accounts/lockouts/<int:pk>/unlock/": Page(
