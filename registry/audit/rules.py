@@ -29,6 +29,9 @@ ACTIONS = {
     "report.downloaded": _("Report downloaded"),
     "delivery.resent": _("E-mail sent again"),
     "otp.reset": _("Two-factor device reset"),
+    "unit_change.recorded": _("Unit change recorded"),
+    "unit_change.cancelled": _("Unit change cancelled"),
+    "unit_change.applied": _("Unit change took effect"),
 }
 
 
