@@ -38,6 +38,7 @@ from registry.import_files import (
 )
 from registry.models import ImportBatch, ImportStatus, InformationSystem, Unit
 from registry.names import UnitResolver, fold_ascii
+from registry.reorganisation.structure import Structure
 from registry.transitions import validate_system
 
 logger = logging.getLogger(__name__)
@@ -242,7 +243,10 @@ class _Plan:
         # name or code reads exactly like an unknown one.
         visible = Unit.objects.all() if user is None else scope.visible_units(user)
         units = list(visible.select_related("parent"))
-        self.resolver = UnitResolver(units)
+        # Names resolve in the unit structure of the import's date: a merged unit's name or
+        # code leads to its successor, with a note in the report.
+        self.structure = Structure.load(self.today)
+        self.resolver = UnitResolver(units, structure=self.structure)
         self.allowed = self._allowed_unit_ids(units)
         self.existing = self._existing(lock)
         self.errors, self.changes, self.creates, self.updates = [], [], [], []
@@ -379,13 +383,26 @@ class _Plan:
         # A file names the same few units thousands of times: resolve each spelling once.
         if name not in self.units_by_name:
             try:
-                self.units_by_name[name] = self.resolver.resolve(name)
+                self.units_by_name[name], note = self.resolver.resolve_with_note(name)
             except ValidationError as error:
                 self.units_by_name[name] = error
+            else:
+                if note:
+                    self.notes.append(note)
         found = self.units_by_name[name]
         if isinstance(found, ValidationError):
             raise found
         return found
+
+    def _keep_merged_units(self, system, existing):
+        """A row naming the successor of the system's merged owner (or operator), as an export
+        of it does, changes nothing: the system keeps the unit it had, whose past it is."""
+        for field_name in ("owner", "operator"):
+            before, after = _value(existing, field_name), _value(system, field_name)
+            if before and after and before != after:
+                placement = self.structure.placement
+                if placement(before) == placement(after):
+                    setattr(system, f"{field_name}_id", before)
 
     def _apply(self, number, system, values, existing):
         """Set the row's values on the system; False after a scope or required-value error."""
@@ -395,6 +412,7 @@ class _Plan:
                 if value is KEEP:
                     continue  # a column that must have a value: keep it (or the default)
             setattr(system, field_name, value)
+        self._keep_merged_units(system, existing)
         if system.owner_id is None and self.unit is not None:
             system.owner = self.unit
         ok = True

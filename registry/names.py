@@ -75,43 +75,99 @@ def fold_ascii(text):
 
 
 class UnitResolver:
-    """Resolves typed names to units, built once for many look-ups (e.g. an import)."""
+    """Resolves typed names to units, built once for many look-ups (e.g. an import).
 
-    def __init__(self, units):
+    With `structure` (the unit structure of a date, registry/reorganisation/structure.py)
+    a name resolves in that date's structure: a former name or code of a unit merged by then
+    leads to its successor, with a note saying so ("Hà Giang → Tuyên Quang từ 01/07/2025");
+    names a unit had before a rename are known too."""
+
+    def __init__(self, units, structure=None):
+        self.structure = structure
         self._by_key = {}
         self._by_ascii = {}
         for unit in units:
-            key = unit_name_key(unit.name)
-            self._by_key.setdefault(key, []).append(unit)
-            self._by_ascii.setdefault(unit_name_ascii_key(unit.name), []).append(unit)
+            for name in self._names(unit):
+                self._index(self._by_key, unit_name_key(name), unit)
+                self._index(self._by_ascii, unit_name_ascii_key(name), unit)
         self._by_code = {unit.code.casefold(): unit for unit in units}
+
+    def _names(self, unit):
+        names = {unit.name}
+        if self.structure is not None:
+            names.update(self.structure.names_of(unit.pk))
+        return names
+
+    @staticmethod
+    def _index(index, key, unit):
+        units = index.setdefault(key, [])
+        if unit not in units:
+            units.append(unit)
 
     def resolve(self, name):
         """The one unit the name means, or ValidationError naming the candidates."""
+        return self.resolve_with_note(name)[0]
+
+    def resolve_with_note(self, name):
+        """(unit, note): the note says when the name led to a successor or a new name."""
         text = (name or "").strip()
         if not text:
             raise ValidationError(_("The unit name is empty."), code="unit_empty")
         if text.casefold() in self._by_code:
-            return self._by_code[text.casefold()]
-        key = unit_name_key(text)
-        candidates = self._by_key.get(key) or self._by_ascii.get(unit_name_ascii_key(text), [])
+            candidates = [self._by_code[text.casefold()]]
+        else:
+            key = unit_name_key(text)
+            candidates = self._by_key.get(key) or self._by_ascii.get(unit_name_ascii_key(text), [])
+        if self.structure is not None:
+            return self._in_structure(text, candidates)
         if len(candidates) == 1:
-            return candidates[0]
-        if not candidates:
-            raise ValidationError(
-                _("Unknown unit “%(name)s”.") % {"name": text}, code="unit_unknown"
-            )
-        names = "; ".join(_describe(unit) for unit in candidates)
-        raise ValidationError(
-            _("The unit name “%(name)s” is ambiguous: %(candidates)s.")
-            % {"name": text, "candidates": names},
-            code="unit_ambiguous",
-        )
+            return candidates[0], None
+        raise _not_one(text, candidates)
+
+    def _in_structure(self, text, candidates):
+        """The candidates where they stood on the structure's date: one unit, or an error
+        listing them with what became of each. Units bearing the name on that date come
+        first: in 2024 "Lào Cai" is the old province, not the one renamed so in 2025."""
+        key = unit_name_key(text)
+        bearing = [u for u in candidates if unit_name_key(self.structure.name(u.pk)) == key]
+        placed = {}
+        for unit in bearing or candidates:
+            placement = self.structure.placement(unit.pk)
+            if placement is not None:
+                placed.setdefault(placement, unit)
+        if len(placed) != 1:
+            raise _not_one(text, candidates, self.structure)
+        ((placement, matched),) = placed.items()
+        unit = self.structure.units[placement]
+        name_then = self.structure.name(placement)
+        changed_on = self.structure.changed_on(matched.pk, placement)
+        if changed_on is None or unit_name_key(text) == unit_name_key(name_then):
+            return unit, None
+        note = _("%(old)s → %(new)s from %(day)s") % {
+            "old": text,
+            "new": name_then,
+            "day": changed_on.strftime("%d/%m/%Y"),
+        }
+        return unit, note
 
 
-def _describe(unit):
+def _not_one(text, candidates, structure=None):
+    if not candidates:
+        return ValidationError(_("Unknown unit “%(name)s”.") % {"name": text}, code="unit_unknown")
+    names = "; ".join(_describe(unit, structure) for unit in candidates)
+    return ValidationError(
+        _("The unit name “%(name)s” is ambiguous: %(candidates)s.")
+        % {"name": text, "candidates": names},
+        code="unit_ambiguous",
+    )
+
+
+def _describe(unit, structure=None):
     parent = getattr(unit, "parent", None)
     where = f", {parent.name}" if parent else ""
+    ending = structure.endings.get(unit.pk) if structure is not None else None
+    if ending is not None:
+        where += ", " + _("until %(day)s") % {"day": ending.effective_on.strftime("%d/%m/%Y")}
     return f"{unit.name} ({unit.code}{where})"
 
 

@@ -107,6 +107,19 @@ class Structure:
     def name(self, pk):
         return _as_of(self._names.get(pk), self.as_of, self.units[pk].name)
 
+    def names_of(self, pk):
+        """Every name the unit has had or will have, by its renames."""
+        steps = self._names.get(pk, ())
+        return {name for _day, before, after in steps for name in (before, after)}
+
+    def changed_on(self, pk, placement):
+        """When the unit `pk` came to be `placement` as it is on the date: the day it ended
+        into it, else the day of its last rename by then; None when nothing changed."""
+        if pk != placement:
+            return self.ending(pk).effective_on
+        renames = [day for day, _b, _a in self._names.get(pk, ()) if day <= self.as_of]
+        return renames[-1] if renames else None
+
     def parent(self, pk):
         """The unit it reported to on the date, as recorded (it may have ended since)."""
         return _as_of(self._parents.get(pk), self.as_of, self.units[pk].parent_id)

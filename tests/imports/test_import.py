@@ -267,16 +267,18 @@ def _queries(data, user, **options):
 def test_query_count_does_not_grow_with_the_rows(two_units, officer_a):
     small = _queries(basic_csv(*_rows(3)), officer_a, dry_run=True)
     large = _queries(basic_csv(*_rows(120)), officer_a, dry_run=True)
-    assert small == large <= 8
+    # 11: the unit structure of the import's date (units, unit changes) and the scope's
+    # units merged into the importer's (registry/reorganisation) add three to the eight.
+    assert small == large <= 11
 
     # A real run adds the batch and the bulk writes; both sizes fit one write batch here
     # (SQLite caps a batch at 999 parameters, PostgreSQL at WRITE_BATCH rows).
     small = _queries(basic_csv(*_rows(3, "S")), officer_a)
     large = _queries(basic_csv(*_rows(20, "L")), officer_a)
-    assert small == large <= 12
+    assert small == large <= 15
 
     renamed = [[code, "Tên mới", "Tỉnh A", "3", "15/01/2024"] for code, *_ in _rows(20, "L")]
     small = _queries(basic_csv(*renamed[:3]), officer_a)
     large = _queries(basic_csv(*renamed[3:]), officer_a)
-    assert small == large <= 12
+    assert small == large <= 15
     assert InformationSystem.objects.filter(name="Tên mới", proposed_level=3).count() == 20
