@@ -7,9 +7,17 @@ from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.accounts.second_factor import must_use_second_factor
-from registry.models import Unit
+from registry.models import Role, Unit
 from tests.accounts.sessions import token_of
 from tests.factories import user_with_role
+from tests.pages.browser.site_pages import (
+    ENROLMENT,
+    NATIONAL,
+    OFFICER,
+    ROLES,
+    SECOND_FACTOR_STEP,
+    make_site_data,
+)
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
 # where a loop is running unless told that this is a test.
@@ -48,39 +56,94 @@ def browser_baseline(transactional_db, settings):
     return {unit.code: unit for unit in Unit.objects.filter(parent__isnull=True)}
 
 
+def new_page(browser, viewport):
+    context = browser.new_context(
+        locale="vi-VN",
+        viewport={"width": viewport[0], "height": viewport[1]},
+        accept_downloads=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def sign_in(page, base_url, user, device=None):
+    """Through the login form, and its second step when a device is given."""
+    page.goto(f"{base_url}/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    if device:  # the second step of signing in (registry/accounts)
+        page.fill("#id_token", token_of(device))
+        page.click("#otp-form button[type=submit]")
+        page.wait_for_load_state()
+    return page
+
+
+def with_device(user):
+    if must_use_second_factor(user):
+        return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return None
+
+
 @pytest.fixture
 def page_as(browser, live_server, browser_baseline):
     """page_as(role, unit_code, viewport) -> a Playwright page logged in through the login form."""
-    contexts = []
+    pages = []
 
     def _page_as(role, unit_code=None, viewport=(1280, 900)):
         unit = browser_baseline[unit_code] if unit_code else None
         user = user_with_role(role, unit)  # password: PASSWORD (tests/factories.py)
-        device = None
-        if must_use_second_factor(user):
-            device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-        context = browser.new_context(
-            locale="vi-VN",
-            viewport={"width": viewport[0], "height": viewport[1]},
-            accept_downloads=True,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(f"{live_server.url}/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state()
-        if device:  # the second step of signing in (registry/accounts)
-            page.fill("#id_token", token_of(device))
-            page.click("#otp-form button[type=submit]")
-            page.wait_for_load_state()
-        return page
+        pages.append(new_page(browser, viewport))
+        return sign_in(pages[-1], live_server.url, user, with_device(user))
 
     yield _page_as
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
+
+
+class Site:
+    """The pages of SITE_PAGES, each opened by its visitor, one signed-in context per visitor
+    and viewport."""
+
+    def __init__(self, browser, base_url, units):
+        self.browser, self.base_url = browser, base_url
+        self.users = {
+            who: user_with_role(role, units.get(code)) for who, (role, code) in ROLES.items()
+        }
+        self.devices = {who: with_device(user) for who, user in self.users.items()}
+        self.data = make_site_data(self.users[OFFICER])
+        self.pages = {}
+
+    def open(self, site_page, viewport):
+        key = (site_page.who, viewport)
+        if key not in self.pages:
+            self.pages[key] = self._visitor(site_page.who, viewport)
+        page = self.pages[key]
+        response = page.goto(self.base_url + site_page.url(self.data))
+        return page, response
+
+    def _visitor(self, who, viewport):
+        page = new_page(self.browser, viewport)
+        if who in ROLES:
+            return sign_in(page, self.base_url, self.users[who], self.devices[who])
+        if who == SECOND_FACTOR_STEP:  # the password only
+            return sign_in(page, self.base_url, self.users[NATIONAL])
+        if who == ENROLMENT:
+            return sign_in(page, self.base_url, user_with_role(Role.NATIONAL_ADMIN))
+        return page  # ANONYMOUS
+
+    def close(self):
+        for page in self.pages.values():
+            page.context.close()
+
+
+@pytest.fixture
+def site(browser, live_server, browser_baseline):
+    site = Site(browser, live_server.url, browser_baseline)
+    yield site
+    site.close()
 
 
 @pytest.fixture
