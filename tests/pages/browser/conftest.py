@@ -17,6 +17,7 @@ from tests.pages.browser.site_pages import (
     ROLES,
     SECOND_FACTOR_STEP,
     make_site_data,
+    unlisted_routes,
 )
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
@@ -87,20 +88,34 @@ def with_device(user):
     return None
 
 
+def shown_page(response):
+    """[url] when the response is a page that a GET put in the tab, else []. A page shown
+    after a POST (the CSRF failure page) has the layout of the others, but no URL to list."""
+    request = response.request
+    if not request.is_navigation_request() or request.frame.parent_frame:
+        return []
+    is_redirect = 300 <= response.status < 400
+    return [response.url] if request.method == "GET" and not is_redirect else []
+
+
 @pytest.fixture
 def page_as(browser, live_server, browser_baseline):
     """page_as(role, unit_code, viewport) -> a Playwright page logged in through the login form."""
-    pages = []
+    pages, visited = [], []
 
     def _page_as(role, unit_code=None, viewport=(1280, 900)):
         unit = browser_baseline[unit_code] if unit_code else None
         user = user_with_role(role, unit)  # password: PASSWORD (tests/factories.py)
-        pages.append(new_page(browser, viewport))
-        return sign_in(pages[-1], live_server.url, user, with_device(user))
+        page = new_page(browser, viewport)
+        page.on("response", lambda response: visited.extend(shown_page(response)))
+        pages.append(page)
+        return sign_in(page, live_server.url, user, with_device(user))
 
     yield _page_as
     for page in pages:
         page.context.close()
+    unlisted = unlisted_routes(visited, live_server.url)
+    assert not unlisted, f"add these pages to SITE_PAGES (site_pages.py) for axe-core: {unlisted}"
 
 
 class Site:

@@ -3,12 +3,14 @@
 A new page is one line in SITE_PAGES: who opens it and its path, whose `{fields}` come from
 SiteData (add a field there when the page needs an object of its own). The accessibility
 test runs axe-core on every entry at each width; the reflow test loads every product page
-on a phone with long names. A page the browser tests visit but this list lacks fails them
-(conftest.py `visited_routes`).
+on a phone with long names. A page that a test visits through `page_as` but this list lacks
+fails that test (conftest.py).
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.urls import resolve
 from django.utils import timezone
@@ -38,9 +40,6 @@ class SitePage:
 
     def url(self, data):
         return self.path.format(**vars(data))
-
-    def route(self, data):
-        return resolve(self.url(data).split("?")[0]).route
 
 
 SITE_PAGES = (
@@ -77,6 +76,18 @@ SITE_PAGES = (
     SitePage("admin-import", OFFICER, "/admin/registry/informationsystem/import/", product=False),
     SitePage("audit-log", NATIONAL, "/admin/audit/auditevent/", product=False),
 )
+
+
+def unlisted_routes(urls, base_url):
+    """The routes of the pages at `urls` (the live server's) that SITE_PAGES does not list."""
+    any_object = defaultdict(lambda: "1")
+    listed = {_route(page.path.format_map(any_object)) for page in SITE_PAGES}
+    visited = {_route(url) for url in urls if url.startswith(base_url)}
+    return sorted(visited - listed)
+
+
+def _route(url):
+    return resolve(urlsplit(url).path).route
 
 
 @dataclass(frozen=True)
