@@ -12,11 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import resolve
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from compliance.reports.models import GeneratedReport, ReportFormat, ReportStatus
 from registry.models import ImportBatch, ImportStatus, InformationSystem, Role, Unit
+from tests.factories import UserFactory
 
 # Who opens a page: a role signed in through the login form (second factor included), or
 # one of the sign-in's own steps.
@@ -58,6 +62,7 @@ SITE_PAGES = (
     SitePage("account", NATIONAL, "/accounts/{account}/"),
     SitePage("account-new", NATIONAL, "/accounts/new/"),
     SitePage("lockouts", NATIONAL, "/accounts/lockouts/"),
+    SitePage("invitation", ANONYMOUS, "/accounts/invitation/{invitation_uid}/{invitation_token}/"),
     SitePage("not-found", OFFICER, "/units/KHONG-CO/", status=404),
     SitePage("admin-index", OFFICER, "/admin/", product=False),
     SitePage("admin-systems", OFFICER, "/admin/registry/informationsystem/", product=False),
@@ -81,12 +86,12 @@ SITE_PAGES = (
 def unlisted_routes(urls, base_url):
     """The routes of the pages at `urls` (the live server's) that SITE_PAGES does not list."""
     any_object = defaultdict(lambda: "1")
-    listed = {_route(page.path.format_map(any_object)) for page in SITE_PAGES}
-    visited = {_route(url) for url in urls if url.startswith(base_url)}
+    listed = {route_of(page.path.format_map(any_object)) for page in SITE_PAGES}
+    visited = {route_of(url) for url in urls if url.startswith(base_url)}
     return sorted(visited - listed)
 
 
-def _route(url):
+def route_of(url):
     return resolve(urlsplit(url).path).route
 
 
@@ -96,12 +101,14 @@ class SiteData:
     system: int
     report: int
     account: int
+    invitation_uid: str
+    invitation_token: str
 
 
 def make_site_data(officer):
     """The objects the pages show, on top of the baseline: a finished report (the reports
     page grows a table), the officer's earlier import (the import page lists it), an
-    account to look at."""
+    account to look at, one invited to set a password."""
     unit = Unit.objects.get(code=OFFICER_UNIT)
     system = InformationSystem.objects.filter(owner=unit).order_by("pk").first()
     report = GeneratedReport.objects.create(
@@ -123,4 +130,14 @@ def make_site_data(officer):
         total_rows=105,
         message="105 dòng: 3 hệ thống mới, 12 thay đổi.",
     )
-    return SiteData(unit=unit.code, system=system.pk, report=report.pk, account=officer.pk)
+    invited = UserFactory()
+    invited.set_unusable_password()
+    invited.save()
+    return SiteData(
+        unit=unit.code,
+        system=system.pk,
+        report=report.pk,
+        account=officer.pk,
+        invitation_uid=urlsafe_base64_encode(force_bytes(invited.pk)),
+        invitation_token=default_token_generator.make_token(invited),
+    )
