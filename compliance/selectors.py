@@ -157,8 +157,19 @@ def _number(rate):
 
 
 def systems_as_of(as_of):
-    """Systems on the registry on that date: declared by then and not yet retired."""
-    return InformationSystem.objects.filter(declared_on__lte=as_of).exclude(retired_on__lte=as_of)
+    """Systems on the registry on that date: declared by then and not yet retired, each with
+    `owner_then`, the unit that owned it on that date (a system reassigned since, after a
+    split, belonged to its previous owner until then)."""
+    systems = InformationSystem.objects.filter(declared_on__lte=as_of)
+    return systems.exclude(retired_on__lte=as_of).annotate(owner_then=owner_as_of(as_of))
+
+
+def owner_as_of(as_of):
+    return Case(
+        When(owner_since__gt=as_of, then=F("previous_owner_id")),
+        default=F("owner_id"),
+        output_field=IntegerField(),
+    )
 
 
 def unit_systems(unit, as_of, structure=None):
@@ -168,7 +179,7 @@ def unit_systems(unit, as_of, structure=None):
     Every page, report, export and e-mail that lists or counts one unit's systems
     selects them here, so that they follow the unit structure of the date asked."""
     structure = structure or Structure.load(as_of)
-    return systems_as_of(as_of).filter(owner_id__in=sorted(structure.subtree(unit.pk)))
+    return systems_as_of(as_of).filter(owner_then__in=sorted(structure.subtree(unit.pk)))
 
 
 def approved_as_of(as_of):
@@ -232,7 +243,7 @@ def compliance_summary(as_of=None, unit=None, structure=None):
     as_of = as_of or timezone.localdate()
     structure = structure or Structure.load(as_of)
     by_reporting_unit = {}
-    for owner_id, figures in _figures_by(systems_as_of(as_of), "owner_id", as_of).items():
+    for owner_id, figures in _figures_by(systems_as_of(as_of), "owner_then", as_of).items():
         top = structure.reporting_unit(owner_id)
         if top is not None:
             by_reporting_unit.setdefault(top, Figures()).add(figures)
@@ -253,7 +264,7 @@ def compliance_summary(as_of=None, unit=None, structure=None):
 def unit_figures(unit, as_of, structure):
     """One unit's figures on the date, its whole subtree (and what merged into it) counted."""
     row = UnitFigures(unit=structure.unit(unit.pk))
-    for figures in _figures_by(unit_systems(unit, as_of, structure), "owner_id", as_of).values():
+    for figures in _figures_by(unit_systems(unit, as_of, structure), "owner_then", as_of).values():
         row.add(figures)
     return row
 
@@ -283,7 +294,7 @@ def subunit_breakdown(unit, as_of=None):
     children = structure.children(unit.pk)
     rows = {pk: UnitFigures(unit=structure.unit(pk)) for pk in [unit.pk, *children]}
     systems = unit_systems(unit, as_of, structure)
-    for owner_id, figures in _figures_by(systems, "owner_id", as_of).items():
+    for owner_id, figures in _figures_by(systems, "owner_then", as_of).items():
         rows[_direct_child_id(structure.chain(owner_id), unit.pk)].add(figures)
     return [rows[pk] for pk in [unit.pk, *children]]
 
@@ -368,7 +379,7 @@ def deadline_outstanding(
     if units:
         structure = structure or Structure.load(as_of)
         owners = set().union(*(structure.subtree(unit.pk) for unit in units))
-        systems = systems.filter(owner_id__in=sorted(owners))
+        systems = systems.filter(owner_then__in=sorted(owners))
     if requirement == REQUIREMENT_APPROVAL:
         systems = systems.exclude(approved_as_of(as_of))
     elif requirement == REQUIREMENT_DEPLOYMENT:
@@ -379,6 +390,7 @@ def deadline_outstanding(
 
 
 def counts_by_owner(systems):
-    """{owner unit id: number of systems} in one GROUP BY query."""
-    rows = systems.order_by().values("owner_id").annotate(count=Count("pk"))
-    return {row["owner_id"]: row["count"] for row in rows}
+    """{owning unit id on the systems' date: number of systems} in one GROUP BY query
+    (`systems` from systems_as_of, which says who owned each one then)."""
+    rows = systems.order_by().values("owner_then").annotate(count=Count("pk"))
+    return {row["owner_then"]: row["count"] for row in rows}

@@ -179,6 +179,12 @@ CELERY_BEAT_SCHEDULE["plan-reminders"] = {
     "schedule": crontab(minute=0, hour=REMINDER_HOUR),
 }
 REMINDER_SEND_CHUNK = env.int("REMINDER_SEND_CHUNK", default=50)
+# Issue 13: unit changes that came into force carry their people over to the successor
+# (pending confirmation), daily just after midnight, before the reminders are planned.
+CELERY_BEAT_SCHEDULE["apply-due-unit-changes"] = {
+    "task": "reorganisation.apply_due_unit_changes",
+    "schedule": crontab(minute=5, hour=0),
+}
 # Issue 11: a transient SMTP failure (4xx, connection error, time-out) defers the e-mail. It is
 # tried again after each step of this schedule in turn, then every last step, until
 # REMINDER_GIVE_UP_AFTER_HOURS after its first attempt; only then, or on a 5xx, it fails.

@@ -128,7 +128,7 @@ def overdue_units(campaign, as_of, parent=None):
     rows = (
         _outstanding(campaign, as_of, units, structure)
         .order_by()
-        .values_list("owner_id")
+        .values_list("owner_then")
         .annotate(count=Count("pk"))
     )
     counts = Counter()

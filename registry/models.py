@@ -191,6 +191,18 @@ class InformationSystem(models.Model):
     owner = models.ForeignKey(
         Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="systems"
     )
+    # A system reassigned on a date (after a split: registry/reorganisation/changes.py)
+    # belonged to `previous_owner` before `owner_since`: figures of earlier dates count it there.
+    previous_owner = models.ForeignKey(
+        Unit,
+        verbose_name=_("previous owner unit"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_since = models.DateField(_("owner since"), null=True, blank=True, editable=False)
     operator = models.ForeignKey(
         Unit,
         verbose_name=_("operator unit"),

@@ -511,6 +511,16 @@ PAGES = {
         lambda w, s: "/admin/registry/informationsystem/export/csv/",
         lambda role, side: OK if role in REGISTRY_READERS else NOT_FOUND,
     ),
+    # A split's systems reassigned (registry/reorganisation/admin.py): the world's changes
+    # are renames, so a national administrator is told 400; everyone else 404.
+    "admin/reorganisation/unitchange/<str:change_id>/reassign/": Page(
+        lambda w, s: (
+            f"/admin/reorganisation/unitchange/"
+            f"{w.objects['reorganisation.unitchange', s].pk}/reassign/"
+        ),
+        lambda role, side: 400 if role == "national" else NOT_FOUND,
+        post=lambda role, side: 400 if role == "national" else NOT_FOUND,
+    ),
     # The audit trail's CSV export (registry/audit/admin.py).
     "admin/audit/auditevent/export/": Page(
         lambda w, s: "/admin/audit/auditevent/export/",

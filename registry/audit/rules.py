@@ -32,6 +32,7 @@ ACTIONS = {
     "unit_change.recorded": _("Unit change recorded"),
     "unit_change.cancelled": _("Unit change cancelled"),
     "unit_change.applied": _("Unit change took effect"),
+    "system.reassigned": _("System reassigned after a split"),
 }
 
 

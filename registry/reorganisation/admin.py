@@ -8,7 +8,11 @@ not yet in force is cancelled (the action), one in force is history.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -66,7 +70,7 @@ class UnitChangeForm(forms.ModelForm):
 @admin.register(UnitChange)
 class UnitChangeAdmin(admin.ModelAdmin):
     form = UnitChangeForm
-    list_display = ("unit", "kind", "successor", "effective_on", "legal_basis", "status")
+    list_display = ("unit", "kind", "successor", "effective_on", "legal_basis", "status", "systems")
     list_filter = ("kind", "effective_on")
     list_select_related = ("unit", "successor")
     search_fields = ("unit__name_ascii", "unit__code", "legal_basis")
@@ -105,6 +109,51 @@ class UnitChangeAdmin(admin.ModelAdmin):
             return _("planned")
         return _("in force")
 
+    @admin.display(description=_("systems"))
+    def systems(self, obj):
+        if obj.kind != "split" or obj.is_cancelled:
+            return ""
+        url = reverse("admin:reorganisation_unitchange_reassign", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Reassign its systems"))
+
+    def get_urls(self):
+        reassign = path(
+            # Not `object_id`: the site's guard would refuse the POST (a recorded change is not
+            # changed); the view loads the change through the same scoped loader itself.
+            "<str:change_id>/reassign/",
+            self.admin_site.admin_view(self.reassign_view),
+            name="reorganisation_unitchange_reassign",
+        )
+        return [reassign, *super().get_urls()]
+
+    def reassign_view(self, request, change_id):
+        """A split's systems, each to be left with the main successor or given to one of the
+        units that took over functions. National administrators only: 404 for anyone else."""
+        change = scope.load(self.get_queryset(request), change_id)
+        if change.kind != "split":
+            raise BadRequest("Not a split")
+        systems = list(changes.reassignable_systems(change))
+        if request.method == "POST":
+            try:
+                choices = _posted_choices(request.POST, systems)
+                moved = changes.reassign_systems(
+                    change, choices, actor=request.user, request=request
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("%(n)s systems reassigned.") % {"n": moved})
+                return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Reassign the systems of %(unit)s") % {"unit": change.unit},
+            "change": change,
+            "systems": systems,
+            "receiving": changes.receiving_units(change),
+        }
+        return TemplateResponse(request, "reorganisation/reassign.html", context)
+
     def save_model(self, request, obj, form, change):
         recorded = changes.record_change(form.spec, actor=request.user, request=request)
         obj.pk = recorded.pk
@@ -136,3 +185,17 @@ class UnitChangeAdmin(admin.ModelAdmin):
                 % refused,
                 messages.WARNING,
             )
+
+
+def _posted_choices(data, systems):
+    """{system id: unit id} from the form's `system-<id>` selects; 400 for a value that is no
+    id at all (a unit not on offer is refused by the rules, with a message)."""
+    choices = {}
+    for system in systems:
+        value = data.get(f"system-{system.pk}")
+        if value is None:
+            continue
+        if not value.isascii() or not value.isdigit() or len(value) > 18:
+            raise BadRequest("Malformed unit id")
+        choices[system.pk] = int(value)
+    return choices

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.audit.actions import record
-from registry.models import Membership, Role, Unit
+from registry.models import InformationSystem, Membership, Role, Unit
 
 from .models import ENDING_KINDS, ChangeKind, UnitChange
 from .structure import Structure, forget_structures
@@ -219,3 +219,55 @@ def carry_over_memberships(unit, successor):
     ]
     Membership.objects.bulk_create(created)
     return len(created)
+
+
+# Splits: the systems stay with the main successor until reassigned one by one ----------------
+
+
+def receiving_units(change):
+    """The main successor of a split, then the units that took over some of its functions."""
+    return [change.successor, *change.other_successors.order_by("sort_order", "name")]
+
+
+def reassignable_systems(change):
+    """The split unit's systems (its subtree's, the day before) not reassigned yet."""
+    before = Structure.load(change.effective_on - datetime.timedelta(days=1))
+    owners = sorted(before.subtree(change.unit_id))
+    systems = InformationSystem.objects.filter(owner_id__in=owners, previous_owner__isnull=True)
+    return systems.select_related("owner").order_by("code")
+
+
+@transaction.atomic
+def reassign_systems(change, choices, *, actor=None, request=None, today=None):
+    """Reassign systems of a split in force, {system id: receiving unit id}, all or nothing.
+
+    Each moves on the split's date: figures of earlier dates still count it in the split
+    unit. Choosing the main successor leaves a system where it already counts."""
+    today = today or timezone.localdate()
+    if change.kind != ChangeKind.SPLIT or change.is_cancelled or change.effective_on > today:
+        raise ValidationError(_("Only the systems of a split in force can be reassigned."))
+    receiving = {unit.pk: unit for unit in receiving_units(change)}
+    systems = reassignable_systems(change).select_for_update(of=("self",))
+    systems = {system.pk: system for system in systems.filter(pk__in=list(choices))}
+    if set(systems) != set(choices) or not set(choices.values()) <= set(receiving):
+        raise ValidationError(_("Choose, for systems of this split, one of its receiving units."))
+    moved = 0
+    for pk, unit_id in choices.items():
+        if unit_id != change.successor_id:
+            _reassign(systems[pk], receiving[unit_id], change, actor, request)
+            moved += 1
+    return moved
+
+
+def _reassign(system, unit, change, actor, request):
+    previous = system.owner
+    system.previous_owner, system.owner_since, system.owner = previous, change.effective_on, unit
+    system.save()
+    record(
+        "system.reassigned",
+        actor=actor,
+        unit=unit,
+        target=system,
+        data={"from": previous.code, "to": unit.code, "on": change.effective_on.isoformat()},
+        request=request,
+    )

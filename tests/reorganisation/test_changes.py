@@ -219,3 +219,70 @@ def test_only_national_administrators_see_unit_changes(provinces, client):
     client.force_login(user_with_role(Role.OFFICER, provinces["B"]))
     assert client.get(f"/admin/reorganisation/unitchange/{change.pk}/change/").status_code == 404
     assert client.get("/admin/reorganisation/unitchange/add/").status_code == 403
+
+
+@pytest.fixture
+def split(provinces):
+    """Tỉnh A split on 01/03/2025: its systems go to B, some functions to C."""
+    spec = changes.ChangeSpec(
+        kind=ChangeKind.SPLIT,
+        unit=provinces["A"],
+        successor=provinces["B"],
+        other_successors=[provinces["C"]],
+        effective_on=datetime.date(2025, 3, 1),
+        legal_basis="Nghị quyết thử",
+    )
+    return changes.record_change(spec)
+
+
+def test_a_reassigned_system_counts_in_the_split_unit_before_the_date_only(provinces, split):
+    system = provinces["A"].systems.order_by("code").first()
+    moved = changes.reassign_systems(split, {system.pk: provinces["C"].pk})
+    assert moved == 1
+    system.refresh_from_db()
+    assert (system.owner, system.previous_owner) == (provinces["C"], provinces["A"])
+    assert totals(datetime.date(2025, 2, 28)) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    assert totals(datetime.date(2025, 3, 1)) == {"Tỉnh B": 4, "Tỉnh C": 2}
+    assert totals(TODAY) == {"Tỉnh B": 4, "Tỉnh C": 2}
+    officer_c = user_with_role(Role.OFFICER, provinces["C"])
+    assert scope.editable_systems(officer_c).filter(pk=system.pk).exists()
+    officer_b = user_with_role(Role.OFFICER, provinces["B"])
+    assert not scope.visible_systems(officer_b).filter(pk=system.pk).exists()
+    assert AuditEvent.objects.filter(action="system.reassigned").count() == 1
+    assert system not in changes.reassignable_systems(split)
+
+
+def test_a_reassignment_outside_the_receiving_units_changes_nothing(provinces, split):
+    systems = list(provinces["A"].systems.order_by("code"))
+    other = UnitFactory(code="X99")
+    with pytest.raises(ValidationError):
+        changes.reassign_systems(split, {systems[0].pk: provinces["C"].pk, systems[1].pk: other.pk})
+    assert set(provinces["A"].systems.all()) == set(systems)
+
+
+def test_the_reassign_page_for_national_administrators_only(provinces, split, client):
+    client.force_login(user_with_role(Role.OFFICER, provinces["B"]))
+    url = f"/admin/reorganisation/unitchange/{split.pk}/reassign/"
+    assert client.get(url).status_code == 404
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    page = client.get(url)
+    assert page.status_code == 200 and len(page.context["systems"]) == 3
+    system = page.context["systems"][0]
+    assert client.post(url, {f"system-{system.pk}": "1e9"}).status_code == 400
+    response = client.post(url, {f"system-{system.pk}": str(provinces["C"].pk)})
+    assert response.status_code == 302
+    system.refresh_from_db()
+    assert system.owner == provinces["C"]
+
+
+def test_the_daily_task_carries_people_over_for_changes_come_into_force(provinces):
+    from registry.reorganisation.tasks import apply_due_unit_changes
+
+    officer = user_with_role(Role.OFFICER, provinces["A"])
+    UnitChange.objects.create(  # recorded earlier for today, not applied yet
+        kind="merge", unit=provinces["A"], successor=provinces["B"],
+        effective_on=TODAY, legal_basis="NQ",
+    )  # fmt: skip
+    apply_due_unit_changes()
+    apply_due_unit_changes()
+    assert Membership.objects.filter(user=officer, unit=provinces["B"], pending=True).count() == 1

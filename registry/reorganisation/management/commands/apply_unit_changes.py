@@ -3,7 +3,7 @@ reorganisation when no file is given. Running it twice changes nothing."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.reorganisation import files
+from registry.reorganisation import changes, files
 
 
 class Command(BaseCommand):
@@ -21,6 +21,9 @@ class Command(BaseCommand):
             outcome = files.record_files(paths, dry_run=options["dry_run"])
         except (files.FileError, OSError) as error:
             raise CommandError(str(error)) from None
+        if not options["dry_run"]:
+            # Changes recorded earlier that have come into force since (the daily task's job).
+            changes.apply_due_changes()
         prefix = "Dry run: would record" if options["dry_run"] else "Recorded"
         self.stdout.write(
             f"{prefix} {len(outcome.recorded)} unit changes; {outcome.skipped} already recorded."
