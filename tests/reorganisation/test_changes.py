@@ -286,3 +286,19 @@ def test_the_daily_task_carries_people_over_for_changes_come_into_force(province
     apply_due_unit_changes()
     apply_due_unit_changes()
     assert Membership.objects.filter(user=officer, unit=provinces["B"], pending=True).count() == 1
+
+
+def test_the_successors_trend_adds_up_its_predecessors_so_it_does_not_jump(provinces):
+    from compliance.trends import load_series, record_snapshots
+
+    merge(provinces["A"], provinces["B"], datetime.date(2025, 7, 1))
+    for day in (datetime.date(2025, 5, 31), datetime.date(2025, 6, 30), datetime.date(2025, 7, 31)):
+        record_snapshots(day)
+    series = load_series(datetime.date(2025, 8, 31), unit=provinces["B"])
+    assert [(p.as_of.month, p.total) for p in series[provinces["B"].pk]] == [
+        (5, 5), (6, 5), (7, 5),
+    ]  # fmt: skip
+    national = [p.total for p in series[None] if p.as_of.year == 2025]
+    assert national == [6, 6, 6]  # the national series: unchanged by the merger
+    before = load_series(datetime.date(2025, 6, 30), unit=provinces["B"])
+    assert [p.total for p in before[provinces["B"].pk]] == [2, 2]  # B alone, before the merger
