@@ -18,6 +18,26 @@ def best_of(fn, repeat=3):
     return min(times)
 
 
+def signed_in(user):
+    """A test client signed in as `user`, past the second factor national and account
+    administrators owe (registry/accounts/second_factor.py), as after a real sign-in."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from registry.accounts.second_factor import ENROLLED_SESSION_KEY, must_use_second_factor
+
+    client = Client()
+    client.force_login(user)
+    if must_use_second_factor(user):
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="bench")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[ENROLLED_SESSION_KEY] = True
+        session.save()
+    return client
+
+
 def count_queries(fn):
     reset_queries()
     with CaptureQueriesContext(connection) as captured:

@@ -9,10 +9,9 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
-from bench.common import best_of, count_queries
+from bench.common import best_of, count_queries, signed_in
 from compliance.selectors import compliance_summary
 from registry.baseline import build_systems, ensure_units, load_appendix_ix, read_appendix_ix
 from registry.models import InformationSystem, Membership, Role
@@ -96,8 +95,7 @@ def _admin_list(ctx):
         username="bench-admin", defaults={"is_staff": True}
     )
     Membership.objects.get_or_create(user=user, role=Role.NATIONAL_ADMIN, unit=None)
-    client = Client()
-    client.force_login(user)
+    client = signed_in(user)
     url = "/admin/registry/informationsystem/"
 
     def page():

@@ -20,6 +20,7 @@ from registry.audit.actions import record_role_change
 from registry.import_admin import ImportBatchAdmin, import_export_urls
 from registry.models import ImportBatch, InformationSystem, Membership, Unit
 from registry.names import fold_ascii
+from registry.reorganisation.structure import Structure
 
 admin.site.site_header = admin.site.site_title = _("Security level compliance")
 
@@ -63,10 +64,15 @@ class VisibleUnitFilter(admin.SimpleListFilter):
     parameter_name = "unit"
 
     def lookups(self, request, model_admin):
-        units = scope.visible_units(request.user).filter(parent__isnull=True)
-        if not scope.is_national_admin(request.user):
-            units = scope.visible_units(request.user)
-        return [(unit.pk, unit.name) for unit in units.only("pk", "name")]
+        """Today's units: the reporting units for a national administrator, else every unit
+        in scope that still exists (a merged unit's systems are its successor's)."""
+        structure = Structure.load()
+        if scope.is_national_admin(request.user):
+            ids = structure.reporting_units()
+        else:
+            visible = set(scope.visible_units(request.user).values_list("pk", flat=True))
+            ids = [pk for pk in structure.units if pk in visible and structure.exists(pk)]
+        return [(pk, structure.name(pk)) for pk in ids]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -74,7 +80,7 @@ class VisibleUnitFilter(admin.SimpleListFilter):
         unit = scope.visible_units(request.user).filter(pk=_as_int(self.value())).first()
         if unit is None:
             return queryset.none()
-        return queryset.filter(owner__path__startswith=unit.path)
+        return queryset.filter(owner_id__in=sorted(Structure.load().subtree(unit.pk)))
 
 
 class LevelFilter(admin.SimpleListFilter):
@@ -184,7 +190,13 @@ class InformationSystemAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
-            kwargs["queryset"] = scope.editable_units(request.user)
+            # Units that exist today (a merged unit takes no new systems), and the one the
+            # system has: a system of a merged unit keeps its owner, whose past it is.
+            kept = self._current(request, "owner_id")
+            existing = existing_unit_ids()
+            kwargs["queryset"] = scope.editable_units(request.user).filter(
+                Q(pk__in=existing) | Q(pk=kept)
+            )
         if db_field.name == "operator":
             # A system may be run by a unit outside its officer's scope (set nationally, or
             # the province running its department's system): keeping it is no choice to refuse.
@@ -244,6 +256,16 @@ class UnitAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return scope.is_national_admin(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A unit moves on a date: a unit change (registry/reorganisation), never an undated
+        # edit that would rewrite every past report.
+        return ("parent",) if obj is not None else ()
+
+
+def existing_unit_ids():
+    structure = Structure.load()
+    return [pk for pk in structure.units if structure.exists(pk)]
 
 
 @admin.register(Membership)

@@ -58,7 +58,7 @@ def validate(spec, structure=None):
     errors = {}
     if not structure.exists(spec.unit.pk):
         errors["unit"] = _("This unit does not exist on the effective date.")
-    elif spec.unit.pk in structure.endings:
+    elif spec.kind in ENDING_KINDS and spec.unit.pk in structure.endings:
         errors["unit"] = _("A merger, split or dissolution of this unit is already recorded.")
     if spec.kind in ENDING_KINDS:
         _validate_successor(spec, structure, errors)

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -62,10 +63,16 @@ class Row:
 
 def read_rows(path):
     """Rows of one file, by its header: the general format or one of the bundled tables."""
-    text = Path(path).read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    header = set(reader.fieldnames or ())
-    lines = [(number, _cleaned(row)) for number, row in enumerate(reader, start=2)]
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text))
+        header = set(reader.fieldnames or ())
+        lines = [(number, _cleaned(row)) for number, row in enumerate(reader, start=2)]
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise FileError(
+            _("%(file)s: not a UTF-8 CSV file (%(error)s)")
+            % {"file": Path(path).name, "error": error}
+        ) from None
     if {"old_province", "old_code", "new_province", "new_code"} <= header:
         return _province_rows(lines)
     if {"old_unit", "new_unit", "effective"} <= header:
@@ -80,9 +87,14 @@ def read_rows(path):
 
 def _cleaned(row):
     try:
-        return {key: clean_text(value or "") for key, value in row.items() if key}
-    except Exception as error:  # a control character, say: the whole file is refused
-        raise FileError(str(error)) from None
+        return {key: clean_text(_text(value)) for key, value in row.items() if key}
+    except ValidationError as error:  # a control character, say: the whole file is refused
+        raise FileError(" ".join(error.messages)) from None
+
+
+def _text(value):
+    # A row longer than the header puts its extra cells in a list under the key None.
+    return value if isinstance(value, str) else ""
 
 
 def _date(text, line):
@@ -223,7 +235,7 @@ def _record_row(row, outcome, actor, today):
     )
     try:
         outcome.recorded.append(changes.record_change(spec, actor=actor, today=today))
-    except changes.ValidationError as error:
+    except ValidationError as error:
         raise FileError(
             _("line %(line)s: %(error)s") % {"line": row.line, "error": "; ".join(error.messages)}
         ) from None

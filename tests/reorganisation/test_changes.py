@@ -302,3 +302,42 @@ def test_the_successors_trend_adds_up_its_predecessors_so_it_does_not_jump(provi
     assert national == [6, 6, 6]  # the national series: unchanged by the merger
     before = load_series(datetime.date(2025, 6, 30), unit=provinces["B"])
     assert [p.total for p in before[provinces["B"].pk]] == [2, 2]  # B alone, before the merger
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"kind,unit,successor,new_name,effective_on,legal_basis\nmerge,X90,X91,,2030-01-01,NQ\x00\n",
+        b"kind,unit,successor,new_name,effective_on,legal_basis\nmerge,X90,X91,,01/01/2030,NQ\n",
+        b"kind,unit,successor,new_name,effective_on,legal_basis\nexplode,X90,X91,,2030-01-01,NQ\n",
+        b"kind,unit,successor,new_name,effective_on,legal_basis\nmerge,T\xe1\xbb,X91,,2030-01-01,NQ\n",
+        b"kind,unit,successor,new_name,effective_on,legal_basis\nmerge,X90,X90,,2030-01-01,NQ\n",
+        b"kind,unit,successor,new_name,effective_on,legal_basis\nmerge,Nowhere,X91,,2030-01-01,NQ\n",
+        b'kind,unit,successor,new_name,effective_on,legal_basis\nmerge,"X90,X91,,2030-01-01,NQ\n',
+        b"a,b\n1,2\n",
+        b"\xff\xfe\x00k\x00i\x00n\x00d",
+        b"kind,unit,successor,new_name,effective_on,legal_basis\n"
+        b"merge,X91,X92,,2030-01-01,NQ\nmerge,X90,X91,,2030-01-02,NQ\n",
+    ],
+)
+def test_a_bad_changes_file_is_refused_whole_and_records_nothing(provinces, tmp_path, content):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "changes.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError):
+        call_command("apply_unit_changes", str(path))
+    assert not UnitChange.objects.exists()
+
+
+def test_a_unit_moves_only_by_a_dated_change_not_an_admin_edit(provinces, client):
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    department = provinces["A-IT"]
+    url = f"/admin/registry/unit/{department.pk}/change/"
+    data = {"code": department.code, "name": department.name, "kind": department.kind,
+            "group": department.group, "sort_order": 0, "parent": provinces["B"].pk,
+            "_save": "1"}  # fmt: skip
+    client.post(url, data)
+    department.refresh_from_db()
+    assert department.parent == provinces["A"]
+    assert totals(datetime.date(2024, 6, 30)) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
