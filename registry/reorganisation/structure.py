@@ -15,7 +15,6 @@ disagree about who a unit was on a date.
 
 import contextlib
 import contextvars
-import copy
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
@@ -192,9 +191,10 @@ class Structure:
         return [other for other in self.endings if other != pk and self.placement(other) == pk]
 
     def unit(self, pk):
-        """A copy of the unit as it was on the date: its name then, and `ended` (the ending
-        in force, if any) for pages that say what became of it."""
-        unit = copy.copy(self.units[pk])
+        """The unit as it was on the date: its name then, and `ended` (the ending in force, if
+        any) for pages that say what became of it. The row is this structure's own (read for
+        it alone), so setting them changes no other date's."""
+        unit = self.units[pk]
         unit.name = self.name(pk)
         unit.ended = self.ending(pk)
         return unit
