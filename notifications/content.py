@@ -161,7 +161,7 @@ def _escalation_content(delivery):
 
 def _overdue_campaigns(as_of):
     """Active campaigns whose current step on `as_of` is an overdue one that escalates."""
-    campaigns = DeadlineCampaign.objects.filter(is_active=True, escalate_when_overdue=True)
+    campaigns = DeadlineCampaign.objects.in_force(as_of).filter(escalate_when_overdue=True)
     for campaign in campaigns.prefetch_related("units"):
         step = current_step(steps_until(campaign, as_of))
         if step is not None and step.overdue:

@@ -76,7 +76,7 @@ def plan_day(as_of, dry_run=False, now=None, rerun=False):
         directory = Directory.load()
         result = PlanResult(as_of=as_of)
         candidates = []
-        for campaign in _active_campaigns():
+        for campaign in _active_campaigns(as_of):
             candidates += _campaign_deliveries(campaign, directory, as_of, result)
         candidates += _national_digests(directory, as_of, result.overdue_top_level)
         candidates += _dossier_deliveries(directory, as_of)
@@ -93,8 +93,8 @@ def plan_day(as_of, dry_run=False, now=None, rerun=False):
     return result
 
 
-def _active_campaigns():
-    return DeadlineCampaign.objects.filter(is_active=True).prefetch_related("units", "steps")
+def _active_campaigns(as_of):
+    return DeadlineCampaign.objects.in_force(as_of).prefetch_related("units", "steps")
 
 
 def _campaign_deliveries(campaign, directory, as_of, result):

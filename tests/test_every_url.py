@@ -160,6 +160,7 @@ def _campaign(world, side):
     campaign = DeadlineCampaign.objects.create(
         name=f"Chiến dịch {MARKER if side == 'other' else side}",
         requirement="approval",
+        issued_on=datetime.date(2024, 2, 23),
         due_date=datetime.date(2024, 9, 30),
     )
     campaign.units.set([world.units[side]])

@@ -156,6 +156,7 @@ def test_a_new_campaign_is_data_with_its_own_units_levels_and_steps(province, on
         name="Báo cáo định kỳ năm 2024",
         legal_basis="Thông tư 12/2022/TT-BTTTT, Điều 14",
         requirement="annual_report",
+        issued_on=D(2022, 8, 12),
         due_date=D(2024, 12, 25),
         reminder_days="10",
         levels=[3, 4],
