@@ -95,6 +95,13 @@ class Unit(models.Model):
         related_name="predecessors",
         help_text=_("The unit that took over after a merger."),
     )
+    # The unit's internal security rules (quy chế ATTT), listed in its annual report.
+    security_rules_number = models.CharField(
+        _("internal security rules: number"), max_length=64, blank=True
+    )
+    security_rules_issued_on = models.DateField(
+        _("internal security rules: issued on"), null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
