@@ -20,7 +20,13 @@ from compliance.selectors import deadline_outstanding
 from registry.models import DossierStatus, InformationSystem, Unit
 
 from .models import DeadlineCampaign, DossierTimeLimit, Kind, RecipientRole, Stage
-from .planner import EXCEEDED, dossier_deadline, inspection_systems, next_inspection_due
+from .planner import (
+    EXCEEDED,
+    dossier_deadline,
+    inspection_systems,
+    next_inspection_due,
+    settled_units,
+)
 from .steps import current_step, steps_until
 
 WAITING_STATUS = {Stage.APPRAISAL: DossierStatus.SUBMITTED, Stage.APPROVAL: DossierStatus.APPRAISED}
@@ -101,6 +107,8 @@ def _campaign_content(delivery):
     campaign = delivery.campaign
     if not campaign.is_active:
         return None  # switched off by an administrator since it was planned
+    if delivery.unit.reporting_unit_id in settled_units(campaign):
+        return None  # the annual report was filed since it was planned
     # The planner only addresses units inside the campaign's scope, so the unit's subtree
     # is all in scope: no need to narrow by the campaign's units again.
     systems = _outstanding(campaign, delivery.planned_for, [delivery.unit.path])
@@ -129,9 +137,12 @@ def overdue_units(campaign, as_of, parent=None):
         .values_list("owner__path")
         .annotate(count=Count("pk"))
     )
+    settled = settled_units(campaign)
     counts = Counter()
     for path, count in rows:
         branch = path.strip("/").split("/")
+        if int(branch[0]) in settled:  # its reporting unit (the root) filed
+            continue
         if len(branch) > depth:  # the parent's own systems are in its own digest
             counts[int(branch[depth])] += count
     units = Unit.objects.in_bulk(list(counts))

@@ -24,7 +24,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from compliance.annual.selectors import filed_unit_ids
 from compliance.selectors import (
+    REQUIREMENT_ANNUAL_REPORT,
     REQUIREMENT_INSPECTION,
     counts_by_owner,
     deadline_outstanding,
@@ -113,7 +115,12 @@ def _campaign_deliveries(campaign, directory, as_of, result):
         intervals=settings.INSPECTION_INTERVAL_MONTHS,
     )
     totals = directory.roll_up(counts_by_owner(systems))
-    in_scope = {u: n for u, n in totals.items() if directory.in_subtrees(u, scope)}
+    settled = settled_units(campaign)
+    in_scope = {
+        u: n
+        for u, n in totals.items()
+        if directory.in_subtrees(u, scope) and directory.reporting[u] not in settled
+    }
     deliveries = []
     for unit_id, outstanding in in_scope.items():
         for recipient, role in directory.unit_recipients(unit_id):
@@ -126,6 +133,15 @@ def _campaign_deliveries(campaign, directory, as_of, result):
             (campaign, unit_id, n) for unit_id, n in in_scope.items() if directory.is_top(unit_id)
         ]
     return deliveries
+
+
+def settled_units(campaign):
+    """Reporting units the campaign no longer waits for whatever their systems say: for an
+    annual report, those whose report of the campaign's year is filed (their subordinate
+    units report through them, so they are left out too)."""
+    if campaign.requirement != REQUIREMENT_ANNUAL_REPORT:
+        return set()
+    return filed_unit_ids(campaign.due_date.year)
 
 
 def _step_delivery(campaign, step, as_of, unit_id, role, recipient, outstanding):

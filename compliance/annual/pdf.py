@@ -42,7 +42,7 @@ def _heading_block(report, styles):
         base._p(_("Independence - Freedom - Happiness"), styles["centered_bold"]),
         base._p(_("........, date ........"), styles["centered"]),
     ]
-    return Table([[left, right]], colWidths=[220, 290], style=[("VALIGN", (0, 0), (-1, -1), "TOP")])
+    return Table([[left, right]], colWidths=[220, 290], style=_plain_table_style())
 
 
 def _title_block(report, styles):
@@ -82,7 +82,12 @@ def _signature_block(styles):
         base._p(_("HEAD OF THE REPORTING UNIT"), styles["centered_bold"]),
         base._p(_("(signature, full name and seal)"), styles["centered"]),
     ]
-    return Table([["", block]], colWidths=[260, 250], style=TableStyle([]))
+    return Table([["", block]], colWidths=[260, 250], style=_plain_table_style())
+
+
+def _plain_table_style():
+    """No grid; the embedded font even for empty cells, so Helvetica is never named."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), base.FONT), ("VALIGN", (0, 0), (-1, -1), "TOP")])
 
 
 def annual_story(report):

@@ -16,6 +16,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Circular 12/2022 came into force on 01/10/2022: 2022 is the first report year.
 FIRST_YEAR = 2022
@@ -26,7 +27,7 @@ RETURN_REASON_MAX = 2000
 
 
 class FilingStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
+    NOT_STARTED = "not_started", pgettext_lazy("annual report", "Not started")
     PREPARED = "prepared", _("Prepared")
     SUBMITTED = "submitted", _("Submitted")
     RECEIVED = "received", _("Received")

@@ -31,7 +31,8 @@ def _summary_sheet(sheet, report):
 def _systems_sheet(sheet, report, progress):
     sheet.title = _("Systems")
     headers = labels.system_headers()
-    base._header(sheet, headers[:6] + [_("Decision number"), _("Decision date"), _("Signing authority")] + headers[7:])
+    decision = [_("Decision number"), _("Decision date"), _("Signing authority")]
+    base._header(sheet, headers[:6] + decision + headers[7:])
     total = len(report.lines) or 1
     for number, line in enumerate(report.lines, start=1):
         sheet.append(
