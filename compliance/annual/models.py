@@ -25,6 +25,18 @@ def file_path(report, filename):
     return f"annual/{report.year}/{report.unit_id}/{uuid.uuid4().hex}.{extension}"
 
 
+def _person(label):
+    """Who took a step of the filing; each history row names its user as well."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class AnnualReport(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="+"
@@ -41,33 +53,12 @@ class AnnualReport(models.Model):
     pdf_checksum = models.CharField(_("PDF SHA-256 checksum"), max_length=64, blank=True)
     xlsx = models.FileField(_("XLSX"), upload_to=file_path, blank=True)
     xlsx_checksum = models.CharField(_("XLSX SHA-256 checksum"), max_length=64, blank=True)
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("prepared by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    prepared_by = _person(_("prepared by"))
     prepared_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = _person(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submissions = models.PositiveSmallIntegerField(_("submissions"), default=0)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("received or returned by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = _person(_("received or returned by"))
     decided_at = models.DateTimeField(_("received or returned at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
     history = FILING_HISTORY

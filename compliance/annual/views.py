@@ -85,40 +85,35 @@ def _unit_for(request, year, code, action):
     return access.get_reporting_unit_for_user(request.user, code, year, action=action)
 
 
-@login_required
-@require_POST
-def prepare(request, year, code):
-    unit = _unit_for(request, year, code, Action.PREPARE)
-    return _act(
-        request,
-        unit,
-        year,
-        lambda: actions.prepare(unit, year, actor=request.user, request=request),
-    )
+def _move_view(action, move):
+    """A POST view that loads the unit for `action` (404/403) and runs `move(request, unit,
+    year)` on its report."""
+
+    @login_required
+    @require_POST
+    def view(request, year, code):
+        unit = _unit_for(request, year, code, action)
+        return _act(request, unit, year, lambda: move(request, unit, year))
+
+    return view
 
 
-@login_required
-@require_POST
-def submit(request, year, code):
-    unit = _unit_for(request, year, code, Action.SUBMIT)
-    return _act(
-        request,
-        unit,
-        year,
-        lambda: actions.submit(_stored_report(unit, year), actor=request.user, request=request),
-    )
-
-
-@login_required
-@require_POST
-def receive(request, year, code):
-    unit = _unit_for(request, year, code, Action.RECEIVE)
-    return _act(
-        request,
-        unit,
-        year,
-        lambda: actions.receive(_stored_report(unit, year), actor=request.user, request=request),
-    )
+prepare = _move_view(
+    Action.PREPARE,
+    lambda request, unit, year: actions.prepare(unit, year, actor=request.user, request=request),
+)
+submit = _move_view(
+    Action.SUBMIT,
+    lambda request, unit, year: actions.submit(
+        _stored_report(unit, year), actor=request.user, request=request
+    ),
+)
+receive = _move_view(
+    Action.RECEIVE,
+    lambda request, unit, year: actions.receive(
+        _stored_report(unit, year), actor=request.user, request=request
+    ),
+)
 
 
 @login_required

@@ -29,6 +29,11 @@ ACTIONS = {
     "report.downloaded": _("Report downloaded"),
     "delivery.resent": _("E-mail sent again"),
     "otp.reset": _("Two-factor device reset"),
+    "annual_report.prepared": _("Annual report prepared"),
+    "annual_report.submitted": _("Annual report submitted"),
+    "annual_report.received": _("Annual report received"),
+    "annual_report.returned": _("Annual report returned"),
+    "annual_report.downloaded": _("Annual report downloaded"),
 }
 
 

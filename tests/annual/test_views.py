@@ -158,3 +158,28 @@ def test_officers_find_their_reports_from_the_nav(client, world, after_period):
     assert f'href="/annual/{YEAR}/P91/"' in client.get("/annual/").content.decode()
     national = as_user(client, world["national"])
     assert national.get("/annual/").url == "/annual/status/"
+
+
+def test_national_admins_record_a_units_internal_security_rules_in_the_unit_admin(client, world):
+    client = as_user(client, world["national"])
+    province = world["province"]
+    url = f"/admin/registry/unit/{province.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "security_rules_number" in page and "Quy chế bảo đảm an toàn thông tin: số" in page
+    response = client.post(
+        url,
+        {
+            "code": province.code,
+            "name": province.name,
+            "kind": province.kind,
+            "group": province.group,
+            "sort_order": province.sort_order,
+            "is_active": "on",
+            "security_rules_number": "12/QC-UBND",
+            "security_rules_issued_on": "02/05/2023",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    province.refresh_from_db()
+    assert province.security_rules_number == "12/QC-UBND"
+    assert province.security_rules_issued_on == datetime.date(2023, 5, 2)
