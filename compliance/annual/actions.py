@@ -96,7 +96,8 @@ def prepare(unit, year, *, actor, request=None, today=None):
 def submit(report, *, actor, request=None, today=None):
     """Freeze the prepared files: from now on they are what the unit filed."""
     today = today or timezone.localdate()
-    rules.check_submittable(report.year, today)
+    prepared_on = timezone.localdate(report.prepared_at) if report.prepared_at else None
+    rules.check_submittable(report.year, today, prepared_on)
     changes = {
         "submitted_by": actor,
         "submitted_at": timezone.now(),

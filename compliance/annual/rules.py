@@ -105,16 +105,22 @@ def check_year_open(year, today):
         )
 
 
-def check_submittable(year, today):
-    """Filed data must be final: the data period has to be over."""
-    if today <= report_as_of(year):
+def check_submittable(year, today, prepared_on):
+    """Filed data must be final: the data period has to be over, and the files prepared
+    after it (a draft made before 15/12 misses the period's last days)."""
+    end = report_as_of(year)
+    params = {"end": f"{end:%d/%m/%Y}", "next": f"{end + datetime.timedelta(days=1):%d/%m/%Y}"}
+    if today <= end:
         raise ValidationError(
             _("The data period ends on %(end)s: the report can be submitted from %(next)s."),
             code="period",
-            params={
-                "end": f"{report_as_of(year):%d/%m/%Y}",
-                "next": f"{report_as_of(year) + datetime.timedelta(days=1):%d/%m/%Y}",
-            },
+            params=params,
+        )
+    if prepared_on is None or prepared_on <= end:
+        raise ValidationError(
+            _("This draft was prepared before the data period ended on %(end)s: prepare it again."),
+            code="stale",
+            params=params,
         )
 
 

@@ -1,9 +1,11 @@
 """The filing workflow's verbs: frozen files with their checksums, audit, history, claims."""
 
+import datetime
 import hashlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from compliance.annual import actions
 from compliance.annual.models import AnnualReport
@@ -93,3 +95,14 @@ def test_a_bad_return_reason_changes_nothing(world, reason):
         actions.return_report(report, reason, actor=world["national"])
     report.refresh_from_db()
     assert report.status == FilingStatus.SUBMITTED
+
+
+def test_a_draft_prepared_before_14_12_must_be_prepared_again_before_submitting(world):
+    report = prepared(world)
+    early = timezone.make_aware(datetime.datetime(2024, 12, 10, 9, 0))
+    AnnualReport.objects.filter(pk=report.pk).update(prepared_at=early)
+    report.refresh_from_db()
+    with pytest.raises(ValidationError, match="prepare it again|lập lại"):
+        actions.submit(report, actor=world["officer"], today=AFTER_PERIOD)
+    report.refresh_from_db()
+    assert report.status == FilingStatus.PREPARED and report.submitted_at is None

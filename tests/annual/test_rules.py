@@ -49,8 +49,13 @@ def test_refused_moves(action, current):
 
 def test_submitting_waits_for_the_end_of_the_data_period():
     with pytest.raises(ValidationError, match="15/12/2024"):
-        rules.check_submittable(2024, D(2024, 12, 14))
-    rules.check_submittable(2024, D(2024, 12, 15))
+        rules.check_submittable(2024, D(2024, 12, 14), D(2024, 12, 14))
+    rules.check_submittable(2024, D(2024, 12, 15), D(2024, 12, 15))
+
+
+def test_a_draft_prepared_before_the_end_of_the_period_is_prepared_again_first():
+    with pytest.raises(ValidationError, match="prepare it again|lập lại"):
+        rules.check_submittable(2024, D(2024, 12, 20), D(2024, 12, 14))
 
 
 def test_no_report_for_a_year_to_come():
