@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from compliance.annual import actions
-from notifications.content import content_for
+from notifications.content import content_for, overdue_units
 from notifications.models import DeadlineCampaign, Delivery, Kind
 from notifications.planner import plan_day
 from tests.annual.conftest import AFTER_PERIOD, YEAR
@@ -67,3 +67,12 @@ def test_the_2026_reminders_are_seeded(db):
     seeded = DeadlineCampaign.objects.filter(requirement="annual_report", due_date__year=2026)
     assert sorted(seeded.values_list("due_date", flat=True)) == [D(2026, 12, 20), D(2026, 12, 25)]
     assert all(c.issued_on == D(2022, 8, 12) for c in seeded)
+
+
+def test_the_overdue_digests_leave_out_the_units_that_filed(world, campaign):
+    after_due = D(2024, 12, 28)
+    assert {row["unit"].code for row in overdue_units(campaign, after_due)} == {"P91", "P92"}
+    report = actions.prepare(world["province"], YEAR, actor=world["officer"], today=AFTER_PERIOD)
+    actions.submit(report, actor=world["officer"], today=AFTER_PERIOD)
+    assert {row["unit"].code for row in overdue_units(campaign, after_due)} == {"P92"}
+    assert overdue_units(campaign, after_due, parent=world["province"]) == []
