@@ -34,6 +34,7 @@ def test_the_officer_prepares_and_submits(client, world, after_period):
     client = as_user(client, world["officer"])
     page = client.get(PAGE).content.decode()
     assert "Lập báo cáo" in page and "Trả lại" not in page
+    assert f'action="{PAGE}prepare/"' in page and f'action="{PAGE}submit/"' not in page
     response = client.post(f"{PAGE}prepare/")
     assert response.status_code == 302 and status() == FilingStatus.PREPARED
     page = client.get(PAGE).content.decode()
@@ -183,3 +184,14 @@ def test_national_admins_record_a_units_internal_security_rules_in_the_unit_admi
     province.refresh_from_db()
     assert province.security_rules_number == "12/QC-UBND"
     assert province.security_rules_issued_on == datetime.date(2023, 5, 2)
+
+
+def test_the_report_page_reads_in_a_few_queries(
+    client, world, after_period, django_assert_max_num_queries
+):
+    report = actions.prepare(world["province"], YEAR, actor=world["officer"], today=AFTER_PERIOD)
+    actions.submit(report, actor=world["officer"], today=AFTER_PERIOD)
+    client = as_user(client, world["national"])
+    with django_assert_max_num_queries(14):  # session, user, scope, unit, report, history
+        page = client.get(PAGE).content.decode()
+    assert f'action="{PAGE}receive/"' in page and f'action="{PAGE}return/"' in page
