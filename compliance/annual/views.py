@@ -17,6 +17,7 @@ from compliance.annual import access, actions, rules, selectors
 from compliance.annual.forms import ReturnForm, YearForm
 from compliance.annual.generation import FORMATS
 from compliance.annual.rules import Action, FilingStatus
+from compliance.reports.models import CONTENT_TYPES
 from compliance.views import read_only_page
 from registry import scope
 from registry.audit.actions import record
@@ -155,12 +156,6 @@ def download(request, year, code, fmt):
         filename=report.download_name(fmt),
         content_type=CONTENT_TYPES[fmt],
     )
-
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _national_only(request):
