@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from notifications.models import DeadlineCampaign
 
@@ -35,15 +36,17 @@ class Deadline:
 
 
 def active_deadlines(as_of=None, unit=None):
-    """Active approval and deployment deadlines, earliest first; for `unit`, only its own.
+    """Approval and deployment deadlines in force on `as_of` (today when None), earliest
+    first; for `unit`, only its own.
 
-    `as_of` is accepted so that a campaign created after a date can be left out
-    by callers that care; every active campaign is returned, past or future,
-    because an overdue deadline is exactly what a page must show. A campaign
-    aimed at some units applies to them and their subordinate units: another
-    unit's page must not show it (nor learn that unit's campaigns exist).
+    A campaign exists from the day its legal basis was issued: as of an earlier date it
+    is left out entirely. After that, every active campaign is returned, past or future,
+    because an overdue deadline is exactly what a page must show. A campaign aimed at
+    some units applies to them and their subordinate units: another unit's page must not
+    show it (nor learn that unit's campaigns exist).
     """
-    campaigns = DeadlineCampaign.objects.filter(is_active=True, requirement__in=REQUIREMENTS)
+    as_of = as_of or timezone.localdate()
+    campaigns = DeadlineCampaign.objects.in_force(as_of).filter(requirement__in=REQUIREMENTS)
     if unit is not None:
         ancestors = [int(pk) for pk in unit.path.strip("/").split("/")]
         campaigns = campaigns.filter(Q(units__isnull=True) | Q(units__in=ancestors)).distinct()

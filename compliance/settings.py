@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "compliance",
     "notifications",
     "compliance.reports",
+    "compliance.annual",
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",

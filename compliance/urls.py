@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("reports/", include("compliance.reports.urls")),
+    path("annual/", include("compliance.annual.urls")),
     path("accounts/", include("registry.accounts.urls")),
     path(
         "login/",

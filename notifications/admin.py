@@ -63,6 +63,7 @@ class CampaignForm(forms.ModelForm):
         fields = [
             "name",
             "legal_basis",
+            "issued_on",
             "requirement",
             "due_date",
             "units",
@@ -88,7 +89,15 @@ class CampaignStepInline(admin.TabularInline):
 @admin.register(DeadlineCampaign)
 class DeadlineCampaignAdmin(NationalAdminOnly):
     form = CampaignForm
-    list_display = ("name", "requirement", "due_date", "legal_basis", "reminder_days", "is_active")
+    list_display = (
+        "name",
+        "requirement",
+        "due_date",
+        "legal_basis",
+        "issued_on",
+        "reminder_days",
+        "is_active",
+    )
     list_filter = ("is_active", "requirement")
     search_fields = ("name", "legal_basis")
     filter_horizontal = ("units",)

@@ -21,7 +21,13 @@ from registry.models import DossierStatus, InformationSystem
 from registry.reorganisation.structure import Structure
 
 from .models import DeadlineCampaign, DossierTimeLimit, Kind, RecipientRole, Stage
-from .planner import EXCEEDED, dossier_deadline, inspection_systems, next_inspection_due
+from .planner import (
+    EXCEEDED,
+    dossier_deadline,
+    inspection_systems,
+    next_inspection_due,
+    settled_units,
+)
 from .steps import current_step, steps_until
 
 WAITING_STATUS = {Stage.APPRAISAL: DossierStatus.SUBMITTED, Stage.APPROVAL: DossierStatus.APPRAISED}
@@ -103,6 +109,9 @@ def _campaign_content(delivery):
     campaign = delivery.campaign
     if not campaign.is_active:
         return None  # switched off by an administrator since it was planned
+    reporting_unit = Structure.load(delivery.planned_for).reporting_unit(delivery.unit.pk)
+    if reporting_unit in settled_units(campaign):
+        return None  # the annual report was filed since it was planned
     # The planner only addresses units inside the campaign's scope, so the unit's subtree
     # is all in scope: no need to narrow by the campaign's units again.
     systems = _outstanding(campaign, delivery.planned_for, [delivery.unit])
@@ -131,9 +140,13 @@ def overdue_units(campaign, as_of, parent=None):
         .values_list("owner_then")
         .annotate(count=Count("pk"))
     )
+    settled = settled_units(campaign)
     counts = Counter()
     for owner_id, count in rows:
-        unit_id = _branch_below(structure.chain(owner_id), parent)
+        chain = structure.chain(owner_id)
+        if chain and chain[-1] in settled:  # its reporting unit (the root) filed
+            continue
+        unit_id = _branch_below(chain, parent)
         if unit_id is not None:  # the parent's own systems are in its own digest
             counts[unit_id] += count
     rows = [
@@ -171,7 +184,7 @@ def _escalation_content(delivery):
 
 def _overdue_campaigns(as_of):
     """Active campaigns whose current step on `as_of` is an overdue one that escalates."""
-    campaigns = DeadlineCampaign.objects.filter(is_active=True, escalate_when_overdue=True)
+    campaigns = DeadlineCampaign.objects.in_force(as_of).filter(escalate_when_overdue=True)
     for campaign in campaigns.prefetch_related("units"):
         step = current_step(steps_until(campaign, as_of))
         if step is not None and step.overdue:

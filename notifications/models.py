@@ -59,12 +59,23 @@ def default_levels():
     return list(ALL_LEVELS)
 
 
+class CampaignQuerySet(models.QuerySet):
+    def in_force(self, as_of):
+        """Active campaigns already issued on `as_of`. Before its issue date a campaign does
+        not exist for any page, PDF, forecast or e-mail: every reader selects through here."""
+        return self.filter(is_active=True, issued_on__lte=as_of)
+
+
 class DeadlineCampaign(models.Model):
     name = models.CharField(_("name"), max_length=255)
     legal_basis = models.CharField(
         _("legal basis"),
         max_length=255,
         help_text=_("The document that sets the deadline, e.g. Directive 09/CT-TTg of 23/02/2024."),
+    )
+    issued_on = models.DateField(
+        _("issued on"),
+        help_text=_("The date the legal basis was issued: before it, the deadline does not exist."),
     )
     requirement = models.CharField(_("requirement"), max_length=20, choices=Requirement.choices)
     due_date = models.DateField(_("due date"))
@@ -98,6 +109,8 @@ class DeadlineCampaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("deadline campaign")
         verbose_name_plural = _("deadline campaigns")
@@ -105,6 +118,12 @@ class DeadlineCampaign(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.due_date:%d/%m/%Y})"
+
+    def clean(self):
+        if self.issued_on and self.due_date and self.issued_on > self.due_date:
+            raise ValidationError(
+                {"issued_on": _("A deadline cannot be issued after its own due date.")}
+            )
 
     @property
     def days_before(self):

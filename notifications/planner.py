@@ -24,7 +24,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from compliance.annual.selectors import filed_unit_ids
 from compliance.selectors import (
+    REQUIREMENT_ANNUAL_REPORT,
     REQUIREMENT_INSPECTION,
     counts_by_owner,
     deadline_outstanding,
@@ -77,7 +79,7 @@ def plan_day(as_of, dry_run=False, now=None, rerun=False):
         directory = Directory.load(as_of)
         result = PlanResult(as_of=as_of)
         candidates = []
-        for campaign in _active_campaigns():
+        for campaign in _active_campaigns(as_of):
             candidates += _campaign_deliveries(campaign, directory, as_of, result)
         candidates += _national_digests(directory, as_of, result.overdue_top_level)
         candidates += _dossier_deliveries(directory, as_of)
@@ -94,8 +96,8 @@ def plan_day(as_of, dry_run=False, now=None, rerun=False):
     return result
 
 
-def _active_campaigns():
-    return DeadlineCampaign.objects.filter(is_active=True).prefetch_related("units", "steps")
+def _active_campaigns(as_of):
+    return DeadlineCampaign.objects.in_force(as_of).prefetch_related("units", "steps")
 
 
 def _campaign_deliveries(campaign, directory, as_of, result):
@@ -116,7 +118,12 @@ def _campaign_deliveries(campaign, directory, as_of, result):
     )
     totals = directory.roll_up(counts_by_owner(systems))
     scope_ids = [unit.pk for unit in scope]
-    in_scope = {u: n for u, n in totals.items() if directory.in_subtrees(u, scope_ids)}
+    settled = settled_units(campaign)
+    in_scope = {
+        u: n
+        for u, n in totals.items()
+        if directory.in_subtrees(u, scope_ids) and directory.reporting_unit(u) not in settled
+    }
     deliveries = []
     for unit_id, outstanding in in_scope.items():
         for recipient, role in directory.unit_recipients(unit_id):
@@ -129,6 +136,15 @@ def _campaign_deliveries(campaign, directory, as_of, result):
             (campaign, unit_id, n) for unit_id, n in in_scope.items() if directory.is_top(unit_id)
         ]
     return deliveries
+
+
+def settled_units(campaign):
+    """Reporting units the campaign no longer waits for whatever their systems say: for an
+    annual report, those whose report of the campaign's year is filed (their subordinate
+    units report through them, so they are left out too)."""
+    if campaign.requirement != REQUIREMENT_ANNUAL_REPORT:
+        return set()
+    return filed_unit_ids(campaign.due_date.year)
 
 
 def _step_delivery(campaign, step, as_of, unit_id, role, recipient, outstanding):

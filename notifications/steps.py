@@ -10,8 +10,6 @@ sent by then was more than its interval late: it is recorded as skipped.
 import datetime
 from dataclasses import dataclass
 
-from compliance.selectors import REQUIREMENT_ANNUAL_REPORT
-
 
 @dataclass(frozen=True)
 class Step:
@@ -24,21 +22,15 @@ class Step:
         return self.offset > 0
 
 
-def has_overdue_steps(campaign):
-    # Nothing in the registry records a filed annual report, so only reminders before it.
-    return campaign.requirement != REQUIREMENT_ANNUAL_REPORT
-
-
 def steps_until(campaign, as_of):
     """The campaign's steps dated on or before `as_of`, in order."""
     due = campaign.due_date
     offsets = [-days for days in campaign.days_before]
-    if has_overdue_steps(campaign):
-        interval = campaign.overdue_interval_days
-        overdue_count = max((as_of - due).days // interval, 0)
-        offsets += [interval * k for k in range(1, overdue_count + 2)]
-    else:
-        offsets.append(1)  # the last reminder is valid until the due day is over
+    # While overdue, every interval: an annual report's reminders too, until it is filed
+    # (the planner leaves out the units that filed: planner.settled_units).
+    interval = campaign.overdue_interval_days
+    overdue_count = max((as_of - due).days // interval, 0)
+    offsets += [interval * k for k in range(1, overdue_count + 2)]
     dates = [due + datetime.timedelta(days=offset) for offset in offsets]
     steps = [
         Step(offset, date, next_date)

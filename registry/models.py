@@ -94,6 +94,13 @@ class Unit(models.Model):
             "only through a dated unit change (merger, split, dissolution)."
         ),
     )
+    # The unit's internal security rules (quy chế ATTT), listed in its annual report.
+    security_rules_number = models.CharField(
+        _("internal security rules: number"), max_length=64, blank=True
+    )
+    security_rules_issued_on = models.DateField(
+        _("internal security rules: issued on"), null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:

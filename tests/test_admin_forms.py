@@ -30,6 +30,7 @@ def test_one_line_text_with_line_breaks_or_invisible_characters_is_refused(
         {
             "name": name,
             "legal_basis": "Chỉ thị 09/CT-TTg",
+            "issued_on": "23/02/2024",
             "requirement": "approval",
             "due_date": "30/09/2024",
             "units": [unit.pk],

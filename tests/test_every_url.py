@@ -161,6 +161,7 @@ def _campaign(world, side):
     campaign = DeadlineCampaign.objects.create(
         name=f"Chiến dịch {MARKER if side == 'other' else side}",
         requirement="approval",
+        issued_on=datetime.date(2024, 2, 23),
         due_date=datetime.date(2024, 9, 30),
     )
     campaign.units.set([world.units[side]])
@@ -381,6 +382,30 @@ def _app_index_route():
     return f"admin/^(?P<app_label>{'|'.join(labels)})/$"
 
 
+def _annual_url(suffix):
+    return lambda w, s: f"/annual/2024/{w.units[s].code}/{suffix}"
+
+
+def _annual_reader(role, side):
+    """Only reporting units have an annual report: A's department ("own") has none."""
+    return OK if side != "own" and _unit_readers(role, side) else NOT_FOUND
+
+
+def _annual_officer(role, side):
+    return role == "officer" and side == "above"  # an officer of province A itself
+
+
+def _annual_national(role, side):
+    return role == "national"
+
+
+def _annual_refusal(role, side, may):
+    """None where the role may act; else 403 for a report it may read, 404 for any other."""
+    if _annual_reader(role, side) != OK:
+        return NOT_FOUND
+    return None if may(role, side) else FORBIDDEN
+
+
 MANAGERS = {"national", "account_admin"}
 
 
@@ -576,6 +601,29 @@ PAGES = {
         lambda w, s: f"/accounts/invitation/{_uid(_account(w, s))}/x-y/", lambda r, s: OK
     ),
     # The second factor: asked of no_otp; others have passed it or are sent to enrol.
+    # The annual report (compliance/annual/): its reporting unit's readers read it, its
+    # officers prepare and submit it, national administrators receive or return it.
+    "annual/": Page(lambda w, s: "/annual/", lambda r, s: REDIRECT if r == "national" else OK),
+    "annual/status/": Page(lambda w, s: "/annual/status/?year=2024", NATIONAL_ONLY),
+    "annual/status/export/": Page(lambda w, s: "/annual/status/export/", NATIONAL_ONLY),
+    "annual/<int:year>/<str:code>/": Page(_annual_url(""), _annual_reader),
+    "annual/<int:year>/<str:code>/download/<str:fmt>/": Page(
+        _annual_url("download/pdf/"),
+        lambda r, s: NOT_FOUND,  # nothing prepared: no file
+    ),
+    **{
+        f"annual/<int:year>/<str:code>/{action}/": Page(
+            _annual_url(f"{action}/"),
+            lambda r, s: 405,
+            post=lambda r, s, may=may: _annual_refusal(r, s, may),
+        )
+        for action, may in (
+            ("prepare", _annual_officer),
+            ("submit", _annual_officer),
+            ("receive", _annual_national),
+            ("return", _annual_national),
+        )
+    },
     "accounts/two-factor/": Page(
         lambda w, s: "/accounts/two-factor/", lambda r, s: OK if r == "no_otp" else REDIRECT
     ),
@@ -625,7 +673,15 @@ def test_every_route_is_classified():
 
 # --- The matrix --------------------------------------------------------------------------
 
-DUMPED_APPS = ("registry", "notifications", "reports", "auth", "django_celery_beat", "admin")
+DUMPED_APPS = (
+    "registry",
+    "notifications",
+    "reports",
+    "annual",
+    "auth",
+    "django_celery_beat",
+    "admin",
+)
 
 
 def dump():

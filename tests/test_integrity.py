@@ -133,7 +133,10 @@ def test_a_unit_sees_only_the_campaigns_aimed_at_it():
     aimed = {}
     for name, units in (("everyone", []), ("mine", [mine]), ("other", [other])):
         campaign = DeadlineCampaign.objects.create(
-            name=name, requirement="approval", due_date=datetime.date(2030, 1, 1)
+            name=name,
+            requirement="approval",
+            issued_on=datetime.date(2026, 1, 1),
+            due_date=datetime.date(2030, 1, 1),
         )
         campaign.units.set(units)
         aimed[name] = campaign

@@ -33,6 +33,11 @@ ACTIONS = {
     "unit_change.cancelled": _("Unit change cancelled"),
     "unit_change.applied": _("Unit change took effect"),
     "system.reassigned": _("System reassigned after a split"),
+    "annual_report.prepared": _("Annual report prepared"),
+    "annual_report.submitted": _("Annual report submitted"),
+    "annual_report.received": _("Annual report received"),
+    "annual_report.returned": _("Annual report returned"),
+    "annual_report.downloaded": _("Annual report downloaded"),
 }
 
 

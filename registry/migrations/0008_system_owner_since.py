@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('registry', '0007_unit_changes_dated'),
+        ("registry", "0007_annual_unit_security_rules"),
     ]
 
     operations = [

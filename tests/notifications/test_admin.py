@@ -28,6 +28,7 @@ def test_a_national_administrator_adds_a_campaign_without_code(admin_client, pro
         {
             "name": "Kiểm tra, đánh giá định kỳ 2025",
             "legal_basis": "Nghị định 85/2016/NĐ-CP, Điều 20",
+            "issued_on": "2016-07-01",
             "requirement": "inspection",
             "due_date": "2025-06-30",
             "units": [province["province"].pk],
@@ -56,6 +57,7 @@ def test_bad_reminder_days_are_refused_with_a_message(admin_client):
         {
             "name": "x",
             "legal_basis": "y",
+            "issued_on": "2024-01-01",
             "requirement": "approval",
             "due_date": "2025-01-01",
             "levels": ["1"],

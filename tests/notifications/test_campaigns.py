@@ -156,6 +156,7 @@ def test_a_new_campaign_is_data_with_its_own_units_levels_and_steps(province, on
         name="Báo cáo định kỳ năm 2024",
         legal_basis="Thông tư 12/2022/TT-BTTTT, Điều 14",
         requirement="annual_report",
+        issued_on=D(2022, 8, 12),
         due_date=D(2024, 12, 25),
         reminder_days="10",
         levels=[3, 4],
@@ -166,5 +167,11 @@ def test_a_new_campaign_is_data_with_its_own_units_levels_and_steps(province, on
         ("P99-IT", "manager-p99-it", "manager"),
         ("P99-IT", "officer-p99-it", "officer"),
     ]
-    run(D(2024, 12, 26))  # no overdue steps for a report the registry cannot see filed
+    run(D(2024, 12, 26))
     assert campaign_rows().count() == 2
+    run(D(2025, 1, 1))  # overdue a week and not filed: reminded again, and escalated
+    assert addressed(step=7) == [
+        ("P99", "manager-p99", "escalation"),
+        ("P99-IT", "manager-p99-it", "manager"),
+        ("P99-IT", "officer-p99-it", "officer"),
+    ]

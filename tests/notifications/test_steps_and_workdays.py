@@ -44,10 +44,11 @@ def test_custom_steps_and_interval():
     assert offsets(D(2024, 10, 15), reminder_days="3", overdue_interval_days=5) == [-3, 5, 10, 15]
 
 
-def test_annual_report_has_no_overdue_steps():
-    late = steps_until(campaign(requirement="annual_report"), D(2025, 3, 1))
-    assert [step.offset for step in late] == [-30, -14, -7, -1]
-    assert late[-1].valid_until == DUE + datetime.timedelta(days=1)
+def test_annual_report_reminds_after_its_due_date_too():
+    # Until the report is filed: the planner leaves out the units that filed.
+    late = steps_until(campaign(requirement="annual_report"), D(2024, 10, 14))
+    assert [step.offset for step in late] == [-30, -14, -7, -1, 7, 14]
+    assert late[-1].valid_until == DUE + datetime.timedelta(days=21)
 
 
 def test_reminder_days_are_validated():

@@ -11,11 +11,16 @@ def test_deadlines_come_from_the_campaigns(db):
     Campaign.objects.create(
         name="Phê duyệt theo Nghị định mới",
         legal_basis="Nghị định 331/2026/NĐ-CP",
+        issued_on=datetime.date(2026, 8, 19),
         requirement="approval",
         due_date=datetime.date(2027, 3, 31),
     )
     Campaign.objects.create(
-        name="Báo cáo năm", legal_basis="TT 12", requirement="annual_report", due_date="2026-12-25"
+        name="Báo cáo năm",
+        legal_basis="TT 12",
+        requirement="annual_report",
+        issued_on="2022-08-12",
+        due_date="2026-12-25",
     )
     found = active_deadlines(datetime.date(2026, 11, 1))
     assert [(d.name, d.requirement, d.due_date) for d in found] == [
