@@ -1,0 +1,44 @@
+"""Scope across a merger: who may read and change a merged unit's systems afterwards."""
+
+import datetime
+
+from compliance.selectors import unit_systems
+from registry import scope
+from registry.models import Membership, Role
+from tests.factories import SubUnitFactory, SystemFactory, UnitFactory, user_with_role
+
+from .conftest import TODAY, merge
+
+EARLIER = TODAY - datetime.timedelta(days=20)
+LATER_PAST = TODAY - datetime.timedelta(days=10)
+
+
+def fresh(user):
+    return type(user).objects.get(pk=user.pk)  # a new request: scope read afresh
+
+
+def test_the_former_parent_of_a_merged_department_no_longer_changes_its_systems(db):
+    """Department A of ministry M is merged into department B of ministry N: from the date
+    A's systems count toward N (the summary agrees), yet M's officer still edits them, because
+    the scope covers M's path and A's path still lies under it."""
+    m, n = UnitFactory(code="RM1"), UnitFactory(code="RN1")
+    a, b = SubUnitFactory(parent=m, code="RM1-A"), SubUnitFactory(parent=n, code="RN1-B")
+    system_of_a = SystemFactory(owner=a)
+    officer_of_m = user_with_role(Role.OFFICER, m)
+    merge(a, b, TODAY)
+    assert system_of_a in unit_systems(n, TODAY)
+    assert system_of_a not in unit_systems(m, TODAY)
+    officer_of_m = fresh(officer_of_m)
+    assert not scope.editable_systems(officer_of_m).filter(pk=system_of_a.pk).exists()
+
+
+def test_people_of_a_unit_merged_twice_are_offered_in_the_unit_that_exists(provinces):
+    """A merged into B, then B into C: A's officer was carried over to B pending
+    confirmation; B's second merger carries only confirmed roles, so A's officer is left
+    with a pending role in a unit that no longer exists and is never offered in C."""
+    a, b, c = provinces["A"], provinces["B"], provinces["C"]
+    officer_of_a = user_with_role(Role.OFFICER, a)
+    merge(a, b, EARLIER)
+    merge(b, c, LATER_PAST)
+    assert Membership.objects.filter(user=officer_of_a, unit=c).exists()
+
