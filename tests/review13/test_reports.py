@@ -37,3 +37,20 @@ def test_a_report_is_not_made_for_a_unit_that_had_ended_by_its_date(provinces):
     )
     if form.is_valid():
         assert content.unit_report(a, TODAY).figures.total == 3
+
+
+def test_a_successor_trend_includes_a_unit_merged_into_one_of_its_departments(provinces):
+    """Province A merged into a department of B: from the date A's 3 systems count toward B
+    (the summary says 5), so B's line must include A's history; `predecessors(B)` only takes
+    units whose placement is B itself, so B's line jumps from 2 to 5 on the merger."""
+    from compliance.selectors import compliance_summary
+    from compliance.trends import load_series, record_snapshots
+    from tests.factories import SubUnitFactory
+
+    a, b = provinces["A"], provinces["B"]
+    department_of_b = SubUnitFactory(parent=b, code="R91-IT")
+    record_snapshots(BEFORE)
+    merge(a, department_of_b, LAST_WEEK)
+    assert {row.unit.pk: row.total for row in compliance_summary(TODAY).units}[b.pk] == 5
+    points = load_series(TODAY, unit=b)[b.pk]
+    assert [(point.as_of, point.total) for point in points] == [(BEFORE, 5)]
