@@ -42,3 +42,20 @@ def test_people_of_a_unit_merged_twice_are_offered_in_the_unit_that_exists(provi
     merge(b, c, LATER_PAST)
     assert Membership.objects.filter(user=officer_of_a, unit=c).exists()
 
+
+
+def test_an_officer_of_a_unit_merged_after_absorbing_another_keeps_reading_its_history(
+    provinces,
+):
+    """C merged into A 20 days ago, A into B 10 days ago. A's page as of 15 days ago counts
+    and lists C's system (it was A's then), and A's officer could open it then; now their
+    role in A covers the units merged into A by their *final* successor's path (B's), so C's
+    system is out of their reach: they lose part of the history of the unit they belonged to."""
+    a, b, c = provinces["A"], provinces["B"], provinces["C"]
+    officer_of_a = user_with_role(Role.OFFICER, a)
+    merge(c, a, EARLIER)
+    merge(a, b, LATER_PAST)
+    between = EARLIER + datetime.timedelta(days=5)
+    system_of_c = c.systems.get()
+    assert system_of_c in unit_systems(a, between)
+    assert scope.visible_systems(fresh(officer_of_a)).filter(pk=system_of_c.pk).exists()

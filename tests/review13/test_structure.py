@@ -36,3 +36,23 @@ def test_two_moves_under_each_other_never_drop_systems(provinces):
     except ValidationError:
         pass
     assert compliance_summary(AFTER_BOTH).national.total == 6
+
+
+def test_a_split_cannot_hand_functions_to_itself_or_to_a_unit_that_has_ended(provinces):
+    """The other receiving units of a split are not validated at all: the split unit itself,
+    or a unit merged away before the date, are accepted, and the reassign page then offers
+    them as owners of the split unit's systems."""
+    from registry.reorganisation import changes
+
+    a, b, c = provinces["A"], provinces["B"], provinces["C"]
+    merge(c, b, LATER)
+    spec = changes.ChangeSpec(
+        kind=ChangeKind.SPLIT,
+        unit=a,
+        successor=b,
+        other_successors=[a, c],
+        effective_on=AFTER_BOTH,
+        legal_basis="NQ",
+    )
+    with pytest.raises(ValidationError):
+        changes.validate(spec)
