@@ -54,3 +54,21 @@ def test_a_successor_trend_includes_a_unit_merged_into_one_of_its_departments(pr
     assert {row.unit.pk: row.total for row in compliance_summary(TODAY).units}[b.pk] == 5
     points = load_series(TODAY, unit=b)[b.pk]
     assert [(point.as_of, point.total) for point in points] == [(BEFORE, 5)]
+
+
+def test_the_summary_command_does_not_print_zero_for_a_merged_unit(provinces):
+    """`compliance_summary --unit A --as-of TODAY` after A merged into B last week prints A
+    "(no systems declared)" with 0 systems: the command should say A was merged into B (or
+    refuse), as the unit page does, never a false 0."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    a, b = provinces["A"], provinces["B"]
+    merge(a, b, LAST_WEEK)
+    out = io.StringIO()
+    try:
+        call_command("compliance_summary", unit=a.code, as_of=TODAY, stdout=out)
+    except CommandError:
+        return  # refusing is a fix
+    assert b.name in out.getvalue()
