@@ -59,3 +59,28 @@ def test_an_officer_of_a_unit_merged_after_absorbing_another_keeps_reading_its_h
     system_of_c = c.systems.get()
     assert system_of_c in unit_systems(a, between)
     assert scope.visible_systems(fresh(officer_of_a)).filter(pk=system_of_c.pk).exists()
+
+
+def test_granting_a_role_already_carried_over_makes_it_count(provinces):
+    """A merged into B; B's account administrator grants A's former officer the officer role
+    in B (the accounts page says "Role granted."). `grant_role` does get_or_create on (user,
+    role, unit) and finds the carried-over row, still pending: the grant changes nothing."""
+    from registry.accounts import actions
+
+    a, b = provinces["A"], provinces["B"]
+    officer_of_a = user_with_role(Role.OFFICER, a)
+    merge(a, b, LATER_PAST)
+    account_admin_of_b = user_with_role(Role.ACCOUNT_ADMIN, b)
+    actions.grant_role(officer_of_a, Role.OFFICER, b, actor=account_admin_of_b)
+    assert scope.editable_systems(fresh(officer_of_a)).filter(owner=b).exists()
+
+
+def test_an_unconfirmed_officer_of_a_merged_unit_reads_only_its_history(provinces):
+    """Before confirmation A's former officer keeps reading A's subtree by path, the present
+    included: a system declared today in A's department — now B's — is visible to them, though
+    they have no confirmed role in B."""
+    a, b = provinces["A"], provinces["B"]
+    officer_of_a = user_with_role(Role.OFFICER, a)
+    merge(a, b, LATER_PAST)
+    new_system = SystemFactory(owner=provinces["A-IT"], declared_on=TODAY)
+    assert not scope.visible_systems(fresh(officer_of_a)).filter(pk=new_system.pk).exists()
