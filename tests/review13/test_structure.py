@@ -56,3 +56,21 @@ def test_a_split_cannot_hand_functions_to_itself_or_to_a_unit_that_has_ended(pro
     )
     with pytest.raises(ValidationError):
         changes.validate(spec)
+
+
+def test_the_daily_application_is_not_stopped_by_one_change(provinces):
+    """With the two moves above recorded, applying the later one moves B under A, which by
+    then is under B: Unit.save refuses it, `apply_due_changes` raises, and every change due
+    after it (here C's rename) is never applied — each day, the daily task fails again."""
+    from registry.reorganisation import changes
+
+    a, b, c = provinces["A"], provinces["B"], provinces["C"]
+    record(ChangeKind.MOVE, b, AFTER_BOTH, new_parent=a)
+    try:
+        record(ChangeKind.MOVE, a, LATER, new_parent=b)
+    except ValidationError:
+        return  # refusing the second move is a fix
+    record(ChangeKind.RENAME, c, AFTER_BOTH + datetime.timedelta(days=1), new_name="Tỉnh C mới")
+    changes.apply_due_changes(AFTER_BOTH + datetime.timedelta(days=1))
+    c.refresh_from_db()
+    assert c.name == "Tỉnh C mới"
