@@ -32,9 +32,7 @@ def test_a_report_is_not_made_for_a_unit_that_had_ended_by_its_date(provinces):
     a, b = provinces["A"], provinces["B"]
     merge(a, b, LAST_WEEK)
     user = user_with_role(Role.NATIONAL_ADMIN)
-    form = ReportRequestForm(
-        {"unit": a.pk, "as_of": TODAY.isoformat(), "format": "pdf"}, user=user
-    )
+    form = ReportRequestForm({"unit": a.pk, "as_of": TODAY.isoformat(), "format": "pdf"}, user=user)
     if form.is_valid():
         assert content.unit_report(a, TODAY).figures.total == 3
 

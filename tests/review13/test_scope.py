@@ -43,7 +43,6 @@ def test_people_of_a_unit_merged_twice_are_offered_in_the_unit_that_exists(provi
     assert Membership.objects.filter(user=officer_of_a, unit=c).exists()
 
 
-
 def test_an_officer_of_a_unit_merged_after_absorbing_another_keeps_reading_its_history(
     provinces,
 ):

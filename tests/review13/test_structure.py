@@ -1,5 +1,6 @@
 """Changes recorded out of date order can make a structure whose systems count nowhere."""
 
+import contextlib
 import datetime
 
 import pytest
@@ -19,10 +20,8 @@ def test_two_mergers_into_each_other_never_drop_systems(provinces):
     unit's successor is the other: a cycle, and `placement` returns None for both."""
     a, b = provinces["A"], provinces["B"]
     merge(b, a, AFTER_BOTH)
-    try:
+    with contextlib.suppress(ValidationError):  # refusing the second merger is a fix
         merge(a, b, LATER)
-    except ValidationError:
-        pass  # refusing the second merger is a fix
     assert compliance_summary(AFTER_BOTH).national.total == 6
 
 
@@ -31,10 +30,8 @@ def test_two_moves_under_each_other_never_drop_systems(provinces):
     the other, neither is a reporting unit, and their systems vanish from the country."""
     a, b = provinces["A"], provinces["B"]
     record(ChangeKind.MOVE, b, AFTER_BOTH, new_parent=a)
-    try:
+    with contextlib.suppress(ValidationError):
         record(ChangeKind.MOVE, a, LATER, new_parent=b)
-    except ValidationError:
-        pass
     assert compliance_summary(AFTER_BOTH).national.total == 6
 
 
