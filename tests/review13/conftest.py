@@ -1,28 +1,8 @@
-"""Small structures for the review of issue 13 (unit changes)."""
-
-import datetime
-
-import pytest
-from django.utils import timezone
+"""Small structures for the review of issue 13: the provinces of tests/reorganisation (A with
+3 systems, one in its department A-IT; B with 2; C with 1) and a helper for any change."""
 
 from registry.reorganisation import changes
-from registry.reorganisation.models import ChangeKind
-from tests.factories import SubUnitFactory, SystemFactory, UnitFactory
-
-TODAY = timezone.localdate()
-LATER = TODAY + datetime.timedelta(days=10)
-
-
-@pytest.fixture
-def provinces(db):
-    """Three provinces: A (3 systems, one in its department), B (2 systems), C (1)."""
-    a, b, c = (UnitFactory(name=f"Tỉnh {key}", code=f"R9{n}") for n, key in enumerate("ABC"))
-    department = SubUnitFactory(parent=a, code="R90-IT")
-    SystemFactory.create_batch(2, owner=a)
-    SystemFactory(owner=department)
-    SystemFactory.create_batch(2, owner=b)
-    SystemFactory(owner=c)
-    return {"A": a, "B": b, "C": c, "A-IT": department}
+from tests.reorganisation.test_changes import LATER, TODAY, merge, provinces  # noqa: F401
 
 
 def record(kind, unit, day, **extra):
@@ -30,7 +10,3 @@ def record(kind, unit, day, **extra):
         kind=kind, unit=unit, effective_on=day, legal_basis="Nghị quyết thử", **extra
     )
     return changes.record_change(spec)
-
-
-def merge(unit, successor, day):
-    return record(ChangeKind.MERGE, unit, day, successor=successor)
