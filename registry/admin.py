@@ -69,9 +69,13 @@ class VisibleUnitFilter(admin.SimpleListFilter):
         structure = Structure.load()
         if scope.is_national_admin(request.user):
             ids = structure.reporting_units()
-        else:
-            visible = set(scope.visible_units(request.user).values_list("pk", flat=True))
-            ids = [pk for pk in structure.units if pk in visible and structure.exists(pk)]
+        else:  # the scope's own paths, already read for the request: no query of its own
+            paths = tuple(scope.read_paths(request.user))
+            ids = [
+                pk
+                for pk, unit in structure.units.items()
+                if paths and unit.path.startswith(paths) and structure.exists(pk)
+            ]
         return [(pk, structure.name(pk)) for pk in ids]
 
     def queryset(self, request, queryset):

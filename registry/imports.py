@@ -343,6 +343,9 @@ class _Plan:
         if existing is None:
             self.creates.append(system)
         else:
+            if "owner" in changed:  # the past stays with the owner it had (registry/models.py)
+                system.previous_owner_id, system.owner_since = existing.owner_id, self.today
+                changed = [*changed, "previous_owner", "owner_since"]
             self.updates.append((system, changed))
         action = "update" if existing else "create"
         columns = [self._column(f) for f in changed] if existing else []

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -297,7 +298,19 @@ class InformationSystem(models.Model):
     def save(self, *args, **kwargs):
         _normalized_texts(self)
         self.name_ascii = fold_ascii(self.name)
+        self._date_owner_change()
         super().save(*args, **kwargs)
+
+    def _date_owner_change(self):
+        """A new owner owns the system from today: figures of earlier dates keep counting it
+        with the owner it had (`previous_owner`, `owner_since`; compliance/selectors.py). A
+        caller that dates the change itself (a split's reassignment) has set them already."""
+        if self.pk is None:
+            return
+        stored = InformationSystem.objects.filter(pk=self.pk).values_list("owner_id", flat=True)
+        stored = stored.first()
+        if stored is not None and stored != self.owner_id and self.previous_owner_id != stored:
+            self.previous_owner_id, self.owner_since = stored, timezone.localdate()
 
     @property
     def level(self):

@@ -61,6 +61,11 @@ def _merged_into(path, endings):
     ]
 
 
+def read_paths(user):
+    """Unit paths a user's reading roles cover (their units merged into included)."""
+    return _paths(user, READ_ROLES)
+
+
 def _paths(user, roles):
     memberships = _memberships(user)
     return [path for role in roles for path in memberships.get(role, [])]

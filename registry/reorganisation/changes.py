@@ -9,10 +9,11 @@ parent of today, for the admin's lists.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,8 @@ from registry.models import InformationSystem, Membership, Role, Unit
 
 from .models import ENDING_KINDS, ChangeKind, UnitChange
 from .structure import Structure, forget_structures
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -52,8 +55,14 @@ class ChangeSpec:
         }
 
 
+EARLIEST = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
 def validate(spec, structure=None):
-    """Field-keyed ValidationError when the change cannot happen on its date."""
+    """Field-keyed ValidationError when the change cannot happen on its date, or would leave
+    systems counting nowhere on that date or any later date a change is recorded for."""
+    validate_date(spec.effective_on)
     structure = structure or Structure.load(spec.effective_on)
     errors = {}
     if not structure.exists(spec.unit.pk):
@@ -66,8 +75,43 @@ def validate(spec, structure=None):
         errors["new_name"] = _("A rename needs the new name.")
     if spec.kind == ChangeKind.MOVE:
         _validate_move(spec, structure, errors)
+    if spec.kind == ChangeKind.SPLIT:
+        _validate_other_successors(spec, structure, errors)
     if errors:
         raise ValidationError(errors)
+    _validate_later_dates(spec)
+
+
+def validate_date(day):
+    latest = datetime.date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
+    if not EARLIEST <= day <= latest:
+        raise ValidationError(
+            {
+                "effective_on": _("The effective date must be between %(first)s and %(last)s.")
+                % {"first": EARLIEST.strftime("%d/%m/%Y"), "last": latest.strftime("%d/%m/%Y")}
+            }
+        )
+
+
+def _validate_other_successors(spec, structure, errors):
+    for unit in spec.other_successors:
+        if unit.pk == spec.unit.pk or not structure.exists(unit.pk):
+            errors["other_successors"] = _(
+                "A receiving unit must be another unit that exists on the effective date."
+            )
+
+
+def _validate_later_dates(spec):
+    """Changes recorded out of date order may close a circle only later (B into A in 2027,
+    then A into B in 2026): check the structure on every date from this one on."""
+    later = UnitChange.objects.in_force().filter(effective_on__gt=spec.effective_on)
+    days = sorted({spec.effective_on, *later.values_list("effective_on", flat=True)})
+    for day in days:
+        if Structure.load(day, extra_changes=[spec.as_row()]).stranded():
+            raise ValidationError(
+                _("With this change the units would lead round in a circle on %(day)s.")
+                % {"day": day.strftime("%d/%m/%Y")}
+            )
 
 
 def _validate_successor(spec, structure, errors):
@@ -171,13 +215,16 @@ def apply_due_changes(today=None, actor=None):
     applied = []
     due = UnitChange.objects.in_force().filter(effective_on__lte=today, applied_at__isnull=True)
     for change in due.select_related("unit", "successor").order_by("effective_on", "pk"):
-        with transaction.atomic():
-            claimed = UnitChange.objects.filter(pk=change.pk, applied_at__isnull=True).update(
-                applied_at=timezone.now()
-            )
-            if claimed:
-                _apply(change, actor)
-                applied.append(change)
+        try:
+            with transaction.atomic():
+                claimed = UnitChange.objects.filter(pk=change.pk, applied_at__isnull=True)
+                if claimed.update(applied_at=timezone.now()):
+                    _apply(change, actor)
+                    applied.append(change)
+        except (ValidationError, IntegrityError):
+            # One change that cannot be applied (rolled back, tried again tomorrow) must not
+            # hold back the others.
+            logger.exception("Unit change %s could not be applied", change.pk)
     return applied
 
 

@@ -59,6 +59,7 @@ class Row:
     note: str = ""
     other_successors: tuple = ()
     new_unit_kind: str = UnitKind.MINISTRY
+    new_parent: str = ""
 
 
 def read_rows(path):
@@ -99,8 +100,10 @@ def _text(value):
 
 def _date(text, line):
     try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
+        day = datetime.date.fromisoformat(text)
+        changes.validate_date(day)
+        return day
+    except (ValueError, ValidationError):
         raise FileError(
             _("line %(line)s: not a date (YYYY-MM-DD): %(text)r") % {"line": line, "text": text}
         ) from None
@@ -121,6 +124,7 @@ def _general_row(line, row):
         legal_basis=row["legal_basis"],
         note=row.get("note", ""),
         other_successors=others,
+        new_parent=row.get("new_parent", ""),
     )
 
 
@@ -230,6 +234,7 @@ def _record_row(row, outcome, actor, today):
         legal_basis=row.legal_basis,
         successor=successor,
         other_successors=[_find(name, before, row.line) for name in row.other_successors],
+        new_parent=_find(row.new_parent, before, row.line) if row.new_parent else None,
         new_name=row.new_name,
         note=row.note,
     )

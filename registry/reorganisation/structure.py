@@ -43,6 +43,7 @@ class Structure:
         self.as_of = as_of
         self.units = units  # {pk: Unit} as stored today
         self._names = {}
+        self._name_applied = {}  # unit id -> whether its last rename is on the unit row
         self._parents = {}
         self.endings = {}
         for change in sorted(changes, key=lambda c: (c["effective_on"], c["pk"])):
@@ -73,6 +74,7 @@ class Structure:
             "old_name",
             "new_name",
             "effective_on",
+            "applied_at",
         )
         return cls(as_of, units, [*changes, *extra_changes])
 
@@ -82,6 +84,7 @@ class Structure:
             self._names.setdefault(unit_id, []).append(
                 (day, change["old_name"], change["new_name"])
             )
+            self._name_applied[unit_id] = change.get("applied_at") is not None
         elif change["kind"] == ChangeKind.MOVE:
             moves = self._parents.setdefault(unit_id, [])
             moves.append((day, change["old_parent_id"], change["new_parent_id"]))
@@ -104,7 +107,10 @@ class Structure:
         return ending if ending and ending.effective_on <= self.as_of else None
 
     def name(self, pk):
-        return _as_of(self._names.get(pk), self.as_of, self.units[pk].name)
+        steps = self._names.get(pk)
+        if steps and steps[-1][0] <= self.as_of and self._name_applied.get(pk):
+            return self.units[pk].name  # the row holds the last name, corrections included
+        return _as_of(steps, self.as_of, self.units[pk].name)
 
     def names_of(self, pk):
         """Every name the unit has had or will have, by its renames."""
@@ -153,6 +159,19 @@ class Structure:
     @cached_property
     def _chains(self):
         return {}
+
+    def stranded(self):
+        """Units existing by the date whose systems would count nowhere: their successors or
+        their parents lead round in a circle. Empty in any structure a change may leave."""
+        stranded = []
+        for pk, unit in self.units.items():
+            if unit.established_on and unit.established_on > self.as_of:
+                continue
+            chain = self.chain(pk)
+            top = chain[-1] if chain else None
+            if top is None or self.placement(self.parent(top)) is not None:
+                stranded.append(pk)
+        return stranded
 
     def reporting_unit(self, pk):
         chain = self.chain(pk)

@@ -8,6 +8,7 @@ from registry import scope
 from registry.exports import FORMATS, export_systems
 from registry.management.commands.import_systems import get_or_error
 from registry.models import InformationSystem, Unit
+from registry.reorganisation.structure import Structure
 
 
 class Command(BaseCommand):
@@ -32,7 +33,8 @@ class Command(BaseCommand):
             )
         if unit:
             unit_obj = get_or_error(Unit, "code", unit, "--unit")
-            systems = systems.filter(owner__path__startswith=unit_obj.path)
+            # Today's structure: a successor's export holds the systems of units merged into it.
+            systems = systems.filter(owner_id__in=sorted(Structure.load().subtree(unit_obj.pk)))
         data = export_systems(systems, fmt)
         try:
             Path(out).write_bytes(data)
