@@ -4,6 +4,8 @@ Every page, admin list, export, PDF, API and e-mail that shows a unit's data
 asks here first. A membership covers its unit and every subordinate unit.
 """
 
+import datetime
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -27,12 +29,33 @@ def is_national_admin(user):
     return _memberships(user).get(Role.NATIONAL_ADMIN) is not None
 
 
+@dataclass(frozen=True)
+class Grant:
+    """What one role covers: a unit's subtree, less the units merged out of it since (for
+    changes only), and for a role in a unit that has ended, only what was declared before."""
+
+    path: str
+    until: datetime.date | None = None
+    moved_out: tuple = ()
+
+    def q(self, field, writes=False):
+        condition = Q(**{f"{field}__startswith": self.path})
+        if writes:
+            for path in self.moved_out:
+                condition &= ~Q(**{f"{field}__startswith": path})
+        if self.until is not None and field == "owner__path":
+            condition &= Q(declared_on__lt=self.until)
+        return condition
+
+
 def _memberships(user):
-    """{role: [unit paths]} for the user, cached on the user object for the request.
+    """{role: [Grant]} for the user, cached on the user object for the request.
 
     The unit structure of today decides what a role covers (registry/reorganisation):
     - a role in a unit covers the units merged into it (and into its subordinate units);
-    - a role in a unit that has ended since reads that unit's past, and changes nothing;
+      it changes nothing of a subordinate unit merged into another unit since;
+    - a role in a unit that has ended since reads that unit's past (and the past of the
+      units merged into it before), and changes nothing;
     - a role carried over from a merged unit gives nothing until it is confirmed."""
     if not user.is_authenticated:
         return {}  # the admin asks about anonymous users too, e.g. on its login page
@@ -47,34 +70,53 @@ def _memberships(user):
             if unit_id in endings:
                 role = Role.VIEWER if role in READ_ROLES else None
             if role is not None:
-                cached.setdefault(role, []).extend([path, *_merged_into(path, endings)])
+                cached.setdefault(role, []).extend(_grants(unit_id, path, endings))
         user._scope_memberships = cached
     return cached
 
 
-def _merged_into(path, endings):
-    """Paths of the units that ended into the subtree at `path` (outside it on the tree)."""
-    return [
-        ended_path
-        for ended_path, successor_path in endings.values()
-        if successor_path.startswith(path) and not ended_path.startswith(path)
+def _grants(unit_id, path, endings):
+    if unit_id is None:
+        return [Grant(path)]
+    ended = endings.get(unit_id)
+    if ended is not None:  # its past: the unit, and what had merged into it by then
+        until = ended.effective_on
+        absorbed = [e.path for e in endings.values() if _went_through(e, path)]
+        return [Grant(path, until), *(Grant(p, until) for p in absorbed)]
+    moved_out = tuple(
+        e.path
+        for e in endings.values()
+        if e.path.startswith(path) and not e.final_path.startswith(path)
+    )
+    merged_in = [
+        e.path
+        for e in endings.values()
+        if e.final_path.startswith(path) and not e.path.startswith(path)
     ]
+    return [Grant(path, moved_out=moved_out), *(Grant(p) for p in merged_in)]
+
+
+def _went_through(ending, path):
+    """Whether an ended unit merged, on its way, into the subtree at `path`."""
+    return not ending.path.startswith(path) and any(
+        p.startswith(path) for p in ending.successor_paths
+    )
 
 
 def read_paths(user):
     """Unit paths a user's reading roles cover (their units merged into included)."""
-    return _paths(user, READ_ROLES)
+    return [grant.path for grant in _paths(user, READ_ROLES)]
 
 
 def _paths(user, roles):
     memberships = _memberships(user)
-    return [path for role in roles for path in memberships.get(role, [])]
+    return [grant for role in roles for grant in memberships.get(role, [])]
 
 
-def _subtree_q(paths, field):
-    if not paths:
+def _subtree_q(grants, field, writes=False):
+    if not grants:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+    return reduce(or_, (grant.q(field, writes) for grant in grants))
 
 
 def visible_units(user):
@@ -90,7 +132,7 @@ def editable_units(user):
         return Unit.objects.all()
     if not user.is_authenticated:
         return Unit.objects.none()
-    return Unit.objects.filter(_subtree_q(_paths(user, [Role.OFFICER]), "path"))
+    return Unit.objects.filter(_subtree_q(_paths(user, [Role.OFFICER]), "path", writes=True))
 
 
 def visible_systems(user):
@@ -106,7 +148,9 @@ def editable_systems(user):
         return InformationSystem.objects.all()
     if not user.is_authenticated:
         return InformationSystem.objects.none()
-    return InformationSystem.objects.filter(_subtree_q(_paths(user, [Role.OFFICER]), "owner__path"))
+    return InformationSystem.objects.filter(
+        _subtree_q(_paths(user, [Role.OFFICER]), "owner__path", writes=True)
+    )
 
 
 def can_edit_systems(user):

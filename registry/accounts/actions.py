@@ -71,7 +71,11 @@ def _role_data(membership):
 def grant_role(account, role, unit, *, actor, request=None):
     _check_grant(actor, role, unit)
     membership, created = Membership.objects.get_or_create(user=account, role=role, unit=unit)
-    if created:
+    # Granting a role that was carried over from a merged unit confirms it.
+    confirmed = not created and Membership.objects.filter(pk=membership.pk, pending=True).update(
+        pending=False
+    )
+    if created or confirmed:
         data = _role_data(membership)
         record("role.granted", actor=actor, unit=unit, target=account, data=data, request=request)
     return membership

@@ -253,13 +253,18 @@ def _update_unit(unit, **values):
 
 
 def carry_over_memberships(unit, successor):
-    """Each role held in the merged unit is offered in the successor, pending confirmation by
-    the successor's account administrator or a national administrator. Returns how many."""
-    held = Membership.objects.filter(unit=unit, pending=False).exclude(role=Role.NATIONAL_ADMIN)
+    """Each role held in the merged unit, confirmed or still waiting, is offered in the
+    successor, pending confirmation by the successor's account administrator or a national
+    administrator; it says which unit it came from first. Returns how many."""
+    held = Membership.objects.filter(unit=unit).exclude(role=Role.NATIONAL_ADMIN)
     existing = set(Membership.objects.filter(unit=successor).values_list("user_id", "role"))
     created = [
         Membership(
-            user_id=m.user_id, unit=successor, role=m.role, carried_over_from=unit, pending=True
+            user_id=m.user_id,
+            unit=successor,
+            role=m.role,
+            carried_over_from_id=m.carried_over_from_id or unit.pk,
+            pending=True,
         )
         for m in held
         if (m.user_id, m.role) not in existing

@@ -219,26 +219,40 @@ class Structure:
         return unit
 
 
-def endings_in_force(as_of=None):
-    """{ended unit id: (its path, the path of the unit its systems count toward)} for the
-    units merged, split or dissolved by `as_of` (today by default), in one query.
+@dataclass(frozen=True)
+class EndingPaths:
+    """An ended unit as the scope sees it: its path, the paths of its successors in turn
+    (the last one is where its systems count), and the day it ended."""
 
-    The scope reads this: a role in a successor covers the units merged into it."""
+    path: str
+    successor_paths: tuple
+    effective_on: datetime.date
+
+    @property
+    def final_path(self):
+        return self.successor_paths[-1]
+
+
+def endings_in_force(as_of=None):
+    """{ended unit id: EndingPaths} for the units merged, split or dissolved by `as_of`
+    (today by default), in one query. The scope reads this: a role in a successor covers
+    the units merged into it; a role in an ended unit reads its past."""
     as_of = as_of or timezone.localdate()
     rows = UnitChange.objects.in_force().filter(kind__in=ENDING_KINDS, effective_on__lte=as_of)
     successors = {
-        unit_id: (path, successor_id, successor_path)
-        for unit_id, path, successor_id, successor_path in rows.values_list(
-            "unit_id", "unit__path", "successor_id", "successor__path"
+        unit_id: (path, successor_id, successor_path, day)
+        for unit_id, path, successor_id, successor_path, day in rows.values_list(
+            "unit_id", "unit__path", "successor_id", "successor__path", "effective_on"
         )
     }
     endings = {}
-    for unit_id, (path, successor_id, successor_path) in successors.items():
-        seen = {unit_id}
+    for unit_id, (path, successor_id, successor_path, day) in successors.items():
+        chain, seen = [successor_path], {unit_id}
         while successor_id in successors and successor_id not in seen:
             seen.add(successor_id)
-            _path, successor_id, successor_path = successors[successor_id]
-        endings[unit_id] = (path, successor_path)
+            _path, successor_id, successor_path, _day = successors[successor_id]
+            chain.append(successor_path)
+        endings[unit_id] = EndingPaths(path, tuple(chain), day)
     return endings
 
 
