@@ -11,3 +11,18 @@ def iso_date(value):
         return datetime.date.fromisoformat(value)
     except ValueError as error:
         raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error
+
+
+def unit_on(code, as_of):
+    """The unit with this code, with figures of its own on `as_of`; else a clear error (a
+    unit merged by then has none: its successor has them)."""
+    from registry.models import Unit
+    from registry.reorganisation.structure import Structure
+
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise CommandError(f"Unknown unit code: {code}")
+    absence = Structure.load(as_of).absence(unit.pk)
+    if absence:
+        raise CommandError(absence)
+    return unit

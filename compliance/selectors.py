@@ -378,7 +378,8 @@ def deadline_outstanding(
         systems = systems.filter(level_then__in=levels)
     if units:
         structure = structure or Structure.load(as_of)
-        owners = set().union(*(structure.subtree(unit.pk) for unit in units))
+        # A deadline set for a unit merged since follows its systems to the successor.
+        owners = set().union(*(structure.former_subtree(unit.pk) for unit in units))
         systems = systems.filter(owner_then__in=sorted(owners))
     if requirement == REQUIREMENT_APPROVAL:
         systems = systems.exclude(approved_as_of(as_of))

@@ -148,7 +148,7 @@ def load_series(as_of, unit=None, all_units=False):
     by_date = {}
     rows = ComplianceSnapshot.objects.filter(wanted, as_of__lte=as_of).order_by("as_of")
     for snapshot in rows:
-        key = structure.placement(snapshot.unit_id) if snapshot.unit_id else None
+        key = structure.reporting_unit(snapshot.unit_id) if snapshot.unit_id else None
         by_date.setdefault(key, {}).setdefault(snapshot.as_of, []).append(_point(snapshot))
     return {key: [_summed(points) for points in dates.values()] for key, dates in by_date.items()}
 

@@ -112,9 +112,10 @@ def _campaign_content(delivery):
     reporting_unit = Structure.load(delivery.planned_for).reporting_unit(delivery.unit.pk)
     if reporting_unit in settled_units(campaign):
         return None  # the annual report was filed since it was planned
-    # The planner only addresses units inside the campaign's scope, so the unit's subtree
-    # is all in scope: no need to narrow by the campaign's units again.
-    systems = _outstanding(campaign, delivery.planned_for, [delivery.unit])
+    # The campaign's own units, within the addressed unit's subtree: a successor is told
+    # only about the systems of the campaign's unit merged into it.
+    systems = _outstanding(campaign, delivery.planned_for, list(campaign.units.all()))
+    systems = systems.filter(owner_then__in=_subtree_ids(delivery))
     rows, count = first_rows(systems.select_related("owner"))
     if not count:
         return None
@@ -154,6 +155,10 @@ def overdue_units(campaign, as_of, parent=None):
         for pk, n in counts.items()
     ]
     return sorted(rows, key=lambda row: (-row["count"], row["unit"].name))
+
+
+def _subtree_ids(delivery):
+    return sorted(Structure.load(delivery.planned_for).subtree(delivery.unit.pk))
 
 
 def _branch_below(chain, parent):

@@ -117,7 +117,8 @@ def _campaign_deliveries(campaign, directory, as_of, result):
         structure=directory.structure,
     )
     totals = directory.roll_up(counts_by_owner(systems))
-    scope_ids = [unit.pk for unit in scope]
+    # A unit of the campaign merged since is reminded through its successor.
+    scope_ids = [directory.structure.placement(unit.pk) for unit in scope]
     settled = settled_units(campaign)
     in_scope = {
         u: n

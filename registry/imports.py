@@ -11,6 +11,7 @@ history rows in bulk batches.
 """
 
 import copy
+import datetime
 import io
 import logging
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from registry.import_files import (
 )
 from registry.models import ImportBatch, ImportStatus, InformationSystem, Unit
 from registry.names import UnitResolver, fold_ascii
-from registry.reorganisation.structure import Structure
+from registry.reorganisation.structure import Timeline
 from registry.transitions import validate_system
 
 logger = logging.getLogger(__name__)
@@ -245,8 +246,10 @@ class _Plan:
         units = list(visible.select_related("parent"))
         # Names resolve in the unit structure of the import's date: a merged unit's name or
         # code leads to its successor, with a note in the report.
-        self.structure = Structure.load(self.today)
-        self.resolver = UnitResolver(units, structure=self.structure)
+        self.timeline = Timeline()
+        self.structure = self.timeline.at(self.today)
+        self.visible_units = units
+        self.resolvers = {}
         self.allowed = self._allowed_unit_ids(units)
         self.existing = self._existing(lock)
         self.errors, self.changes, self.creates, self.updates = [], [], [], []
@@ -354,14 +357,17 @@ class _Plan:
     def _parse(self, number, raw):
         """{field: value} for the row's cells (EMPTY for empty cells), or None after errors."""
         values, failed = {}, False
-        for field_name, cell in raw.items():
+        # Units last: a name is read in the structure of the row's declaration date.
+        for field_name, cell in sorted(raw.items(), key=_units_last):
             if is_empty(cell):
                 values[field_name] = EMPTY
                 continue
             column = COLUMNS_BY_FIELD[field_name]
             try:
                 value = column.parse(cell)
-                values[field_name] = self._unit(value) if column.kind == "unit" else value
+                if column.kind == "unit":
+                    value = self._unit(value, _row_date(values, self.today))
+                values[field_name] = value
             except (ValueError, ValidationError) as error:
                 self._error(number, field_name, _message(error))
                 failed = True
@@ -382,17 +388,26 @@ class _Plan:
         self.seen_codes[code] = number
         return None if failed else values
 
-    def _unit(self, name):
-        # A file names the same few units thousands of times: resolve each spelling once.
-        if name not in self.units_by_name:
+    def _unit(self, name, day):
+        """The unit `name` means on `day`: an old name leads to its successor for rows dated
+        after the change (with a note in the report), and keeps its unit for earlier rows.
+        A file names the same few units thousands of times: each spelling is resolved once
+        per span of dates between two unit changes."""
+        structure = self.timeline.at(day)
+        key = (name, id(structure))
+        if key not in self.units_by_name:
+            resolver = self.resolvers.get(id(structure))
+            if resolver is None:
+                resolver = UnitResolver(self.visible_units, structure=structure)
+                self.resolvers[id(structure)] = resolver
             try:
-                self.units_by_name[name], note = self.resolver.resolve_with_note(name)
+                self.units_by_name[key], note = resolver.resolve_with_note(name)
             except ValidationError as error:
-                self.units_by_name[name] = error
+                self.units_by_name[key] = error
             else:
-                if note:
+                if note and note not in self.notes:
                     self.notes.append(note)
-        found = self.units_by_name[name]
+        found = self.units_by_name[key]
         if isinstance(found, ValidationError):
             raise found
         return found
@@ -495,6 +510,15 @@ def _empty_value(field_name):
     if model_field.blank:
         return ""
     return KEEP
+
+
+def _units_last(item):
+    return COLUMNS_BY_FIELD[item[0]].kind == "unit"
+
+
+def _row_date(values, today):
+    day = values.get("declared_on")
+    return day if isinstance(day, datetime.date) else today
 
 
 def _value(system, field_name):

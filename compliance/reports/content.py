@@ -216,7 +216,7 @@ def unit_report(unit, as_of):
     figures = summary.units[0]
     return UnitReport(
         as_of=as_of,
-        unit=unit,
+        unit=figures.unit,  # the unit with its name of that date
         figures=figures,
         group=summary.groups[unit.group],
         national=summary.national,

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compliance.reports.models import ReportFormat
+from registry.reorganisation.structure import Structure
 from registry.scope import is_national_admin, visible_units
 
 
@@ -40,3 +41,12 @@ class ReportRequestForm(forms.Form):
         if as_of > timezone.localdate():
             raise forms.ValidationError(_("A report cannot be made for a future date."))
         return as_of
+
+    def clean(self):
+        data = super().clean()
+        unit, as_of = data.get("unit"), data.get("as_of")
+        if unit is not None and as_of is not None:
+            absence = Structure.load(as_of).absence(unit.pk)
+            if absence:  # no figures of its own that day: a report would show false zeros
+                self.add_error("unit", absence)
+        return data

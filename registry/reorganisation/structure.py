@@ -13,6 +13,7 @@ The summary selector, the scope and the reminders all ask here, so that they can
 disagree about who a unit was on a date.
 """
 
+import bisect
 import contextlib
 import contextvars
 import datetime
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.models import Unit
 
@@ -34,6 +36,20 @@ class Ending:
     kind: str
     effective_on: datetime.date
     successor_id: int
+
+
+CHANGE_FIELDS = (
+    "pk",
+    "kind",
+    "unit_id",
+    "successor_id",
+    "old_parent_id",
+    "new_parent_id",
+    "old_name",
+    "new_name",
+    "effective_on",
+    "applied_at",
+)
 
 
 class Structure:
@@ -64,18 +80,7 @@ class Structure:
     @classmethod
     def _read(cls, as_of, extra_changes):
         units = {unit.pk: unit for unit in Unit.objects.all()}
-        changes = UnitChange.objects.in_force().values(
-            "pk",
-            "kind",
-            "unit_id",
-            "successor_id",
-            "old_parent_id",
-            "new_parent_id",
-            "old_name",
-            "new_name",
-            "effective_on",
-            "applied_at",
-        )
+        changes = UnitChange.objects.in_force().values(*CHANGE_FIELDS)
         return cls(as_of, units, [*changes, *extra_changes])
 
     def _take(self, change):
@@ -160,6 +165,31 @@ class Structure:
     def _chains(self):
         return {}
 
+    def absence(self, pk):
+        """Why a unit has no figures of its own on the date, in words; None when it exists."""
+        if self.exists(pk):
+            return None
+        ending = self.ending(pk)
+        if ending is None:
+            return _("%(unit)s was established on %(day)s.") % {
+                "unit": self.units[pk].name,
+                "day": self.units[pk].established_on.strftime("%d/%m/%Y"),
+            }
+        return _("%(unit)s: %(kind)s on %(day)s; its systems count toward %(successor)s.") % {
+            "unit": self.name(pk),
+            "kind": ChangeKind(ending.kind).label.lower(),
+            "day": ending.effective_on.strftime("%d/%m/%Y"),
+            "successor": self.name(self.placement(pk)),
+        }
+
+    def former_subtree(self, pk):
+        """For a unit that had ended by the date, the units whose systems counted toward it the
+        day before (they count toward its successor now); its subtree otherwise."""
+        ending = self.ending(pk)
+        if ending is None:
+            return self.subtree(pk)
+        return Structure.load(ending.effective_on - datetime.timedelta(days=1)).subtree(pk)
+
     def stranded(self):
         """Units existing by the date whose systems would count nowhere: their successors or
         their parents lead round in a circle. Empty in any structure a change may leave."""
@@ -206,8 +236,13 @@ class Structure:
         return sorted(rows, key=lambda child: (self.units[child].sort_order, self.name(child)))
 
     def predecessors(self, pk):
-        """Units that had ended into `pk` by the date, directly or through others."""
-        return [other for other in self.endings if other != pk and self.placement(other) == pk]
+        """Units that had ended by the date into `pk` or into one of its subordinate units,
+        directly or through others: their past is part of `pk`'s."""
+        return [
+            other
+            for other in self.endings
+            if other != pk and self.ending(other) and pk in self.chain(other)
+        ]
 
     def unit(self, pk):
         """The unit as it was on the date: its name then, and `ended` (the ending in force, if
@@ -217,6 +252,24 @@ class Structure:
         unit.name = self.name(pk)
         unit.ended = self.ending(pk)
         return unit
+
+
+class Timeline:
+    """The structures of many dates from one read of the units and changes (two queries),
+    for work that meets many dates at once: an import's rows, each of its own date."""
+
+    def __init__(self):
+        self.units = {unit.pk: unit for unit in Unit.objects.all()}
+        self.changes = list(UnitChange.objects.in_force().values(*CHANGE_FIELDS))
+        self.days = sorted({change["effective_on"] for change in self.changes})
+        self._built = {}
+
+    def at(self, day):
+        """The structure of `day`, shared by every day between the same two changes."""
+        epoch = bisect.bisect_right(self.days, day)
+        if epoch not in self._built:
+            self._built[epoch] = Structure(day, self.units, self.changes)
+        return self._built[epoch]
 
 
 @dataclass(frozen=True)

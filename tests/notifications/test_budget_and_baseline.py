@@ -126,7 +126,9 @@ def _has_unapproved(unit):
     ).exists()
 
 
-SENDING_READS = 4  # the chunk, the structure of its date (units, changes), the notice (list, count)
+# The chunk, the structure of its date (units, changes), the campaign's units, the notice (list
+# and count in one).
+SENDING_READS = 5
 
 
 def sending_queries(ids):

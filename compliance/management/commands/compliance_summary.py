@@ -1,10 +1,10 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from compliance.cli import iso_date
+from compliance.cli import iso_date, unit_on
 from compliance.selectors import compliance_summary
-from registry.models import Unit
 
 
 class Command(BaseCommand):
@@ -16,11 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=iso_date, help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, format, unit, as_of, **options):
-        target = None
-        if unit:
-            target = Unit.objects.filter(code=unit).first()
-            if target is None:
-                raise CommandError(f"Unknown unit code: {unit}")
+        target = unit_on(unit, as_of or timezone.localdate()) if unit else None
         summary = compliance_summary(as_of=as_of, unit=target)
         if format == "json":
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from compliance.annual import rules
 from compliance.annual.generation import FORMATS, build
-from registry.models import Unit
+from compliance.cli import unit_on
 
 
 class Command(BaseCommand):
@@ -26,9 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"Give a .pdf or .xlsx file name, not {path.name}")
         if not rules.is_valid_year(year):
             raise CommandError(f"No annual report for {year}: give a year from {rules.FIRST_YEAR}")
-        target = Unit.objects.filter(code=unit).first()
-        if target is None:
-            raise CommandError(f"Unknown unit code: {unit}")
+        target = unit_on(unit, rules.report_as_of(year))
         if not target.is_reporting_unit:
             raise CommandError(f"{unit} is not a reporting unit: its owner reports for it")
         data = build(target, year, fmt)

@@ -4,10 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from compliance.cli import iso_date
+from compliance.cli import iso_date, unit_on
 from compliance.reports.generation import build
 from compliance.reports.models import ReportFormat
-from registry.models import Unit
 
 
 class Command(BaseCommand):
@@ -24,12 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, out, unit, as_of, **options):
         path = Path(out)
         report_format = _format(path)
-        target = None
-        if unit:
-            target = Unit.objects.filter(code=unit).first()
-            if target is None:
-                raise CommandError(f"Unknown unit code: {unit}")
-        data = build(target, as_of or timezone.localdate(), report_format)
+        as_of = as_of or timezone.localdate()
+        target = unit_on(unit, as_of) if unit else None
+        data = build(target, as_of, report_format)
         path.write_bytes(data)
         checksum = hashlib.sha256(data).hexdigest()
         self.stdout.write(f"Wrote {path} ({len(data)} bytes, sha256 {checksum})")
