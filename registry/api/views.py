@@ -216,7 +216,9 @@ def _history_row(entry, tokens):
         "reason": entry.reason,
         "import_batch": entry.batch.pk if entry.batch is not None and entry.batch_named else None,
         "api_token": tokens.get(entry.record.api_token_id),
-        "changes": [change.__dict__ for change in entry.changes],
+        "changes": [
+            {"field": c.name, "label": c.label, "old": c.old, "new": c.new} for c in entry.changes
+        ],
     }
 
 
