@@ -6,8 +6,9 @@ registry/transitions.py, and records an audit event in the same transaction.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.api import rules
 from registry.api.models import ApiToken
@@ -125,12 +126,19 @@ def save_system(system, changes, *, actor, token=None):
         previous = InformationSystem.objects.select_for_update().get(pk=system.pk)
     for field_name, value in changes.items():
         setattr(system, field_name, value)
+    if previous is None and system.declared_on is None:
+        system.declared_on = timezone.localdate()  # as the import does: declared now
     _validate(system)
     system._history_user = actor
     system._history_api_token = token
     if token is not None:
         system._change_reason = f"API: {token.label}"[:100]
-    system.save()
+    try:
+        with transaction.atomic():
+            system.save()
+    except IntegrityError:
+        # Another request took the code between the check and the write.
+        raise ValidationError({"code": [_("This system code is already used.")]}) from None
     changed = sorted(changes) if previous is None else _changed(previous, system, changes)
     record(
         "system.changed" if previous else "system.created",
@@ -151,6 +159,10 @@ def _validate(system):
         errors = error.message_dict
     try:
         system.clean_fields(exclude={"owner", "operator", "responsible_officer", *errors})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        system.validate_unique(exclude=list(errors))  # a code another system has
     except ValidationError as error:
         errors.update(error.message_dict)
     errors.pop("name_ascii", None)  # kept by save() from the name
