@@ -354,7 +354,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["registry.api.parsers.StrictJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["registry.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api": env("API_RATE", default="600/minute"),
