@@ -64,7 +64,7 @@ class Conflict(exceptions.APIException):
 def problem(status, detail=None, code=None):
     """The problem document for a status and a DRF error detail (str, list or dict)."""
     errors = list(field_errors(detail)) if isinstance(detail, dict | list) else []
-    message = str(detail) if isinstance(detail, str) else ""
+    message = str(detail).strip() if isinstance(detail, str) else ""
     if not message and errors:
         message = errors[0]["message"] if len(errors) == 1 else _("The request has errors.")
     code = code or getattr(detail, "code", None) or STATUS_CODES.get(status, "error")
@@ -93,7 +93,9 @@ def field_errors(detail, path=""):
             else:
                 yield from field_errors(value, path)
     elif detail:
-        yield {"field": path, "code": getattr(detail, "code", "invalid"), "message": str(detail)}
+        # strip(): some of DRF's own translations begin with a space.
+        message = str(detail).strip()
+        yield {"field": path, "code": getattr(detail, "code", "invalid"), "message": message}
 
 
 def problem_handler(exc, context):

@@ -146,7 +146,9 @@ class ProblemSerializer(serializers.Serializer):
 
 
 class BulkRejectionSerializer(ProblemSerializer):
-    report = BulkReportSerializer()
+    report = BulkReportSerializer(
+        required=False, help_text=_("The import's report, when the rows were read.")
+    )
 
 
 class FiguresSerializer(serializers.Serializer):

@@ -28,8 +28,10 @@ class CleanCharField(serializers.CharField):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    reporting_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    reporting_unit = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     depth = serializers.SerializerMethodField()
 
     class Meta:

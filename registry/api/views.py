@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from compliance.history import change_history
 from compliance.reports.access import get_visible_report_or_404, visible_reports
-from compliance.reports.models import ReportStatus
+from compliance.reports.models import CONTENT_TYPES, ReportStatus
 from compliance.selectors import compliance_summary
 from registry import scope
 from registry.api import actions, bulk, schema, selectors
@@ -32,6 +32,8 @@ from registry.api.pagination import ByCode, ByPath, Newest
 from registry.api.throttling import BulkRateThrottle
 from registry.audit.actions import record
 from registry.models import InformationSystem
+
+REPORT_CONTENT_TYPES = sorted(set(CONTENT_TYPES.values()))
 
 
 def _token(request):
@@ -125,7 +127,10 @@ class SystemViewSet(
     @extend_schema(
         request=schema.BulkRequestSerializer,
         parameters=[schema.DRY_RUN, schema.IDEMPOTENCY_KEY],
-        responses={200: schema.BulkReportSerializer, 400: schema.BulkRejectionSerializer},
+        responses={
+            200: schema.BulkReportSerializer,
+            (400, "application/problem+json"): schema.BulkRejectionSerializer,
+        },
     )
     @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def bulk(self, request):
@@ -273,7 +278,8 @@ class ReportViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
+            for content_type in REPORT_CONTENT_TYPES
         }
     )
     @action(detail=True)
