@@ -146,6 +146,8 @@ def claim(user, key, digest, now=None):
     so it wrote nothing) and is taken over; an answer older than API_IDEMPOTENCY_DAYS is
     forgotten."""
     now = now or timezone.now()
+    forgotten = now - datetime.timedelta(days=settings.API_IDEMPOTENCY_DAYS)
+    IdempotentRequest.objects.filter(user=user, created_at__lt=forgotten).delete()
     stored = IdempotentRequest.objects.filter(user=user, key=key).first()
     if stored is not None and _expired(stored, now):
         IdempotentRequest.objects.filter(pk=stored.pk, created_at=stored.created_at).delete()
@@ -167,10 +169,9 @@ def claim(user, key, digest, now=None):
 
 
 def _expired(stored, now):
-    if stored.status_code == IN_PROGRESS:
-        lease = datetime.timedelta(seconds=settings.API_IDEMPOTENCY_LEASE_SECONDS)
-        return stored.created_at < now - lease
-    return stored.created_at < now - datetime.timedelta(days=settings.API_IDEMPOTENCY_DAYS)
+    """A claim whose run died with its worker (the import is atomic: it wrote nothing)."""
+    lease = datetime.timedelta(seconds=settings.API_IDEMPOTENCY_LEASE_SECONDS)
+    return stored.status_code == IN_PROGRESS and stored.created_at < now - lease
 
 
 def keep(user, key, status, body):

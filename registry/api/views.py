@@ -2,7 +2,7 @@
 user's scope, 403 for a read-only role's write), figures from compliance.selectors, writes
 from actions.py and the file import. Errors: errors.py."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.history import change_history
-from compliance.reports.access import get_visible_report_or_404, visible_reports
+from compliance.reports.access import download, visible_reports
 from compliance.reports.models import CONTENT_TYPES, ReportStatus
 from compliance.selectors import compliance_summary
 from registry import scope
@@ -30,7 +30,6 @@ from registry.api.filters import SystemFilter
 from registry.api.models import ApiToken
 from registry.api.pagination import ByCode, ByPath, Newest
 from registry.api.throttling import BulkRateThrottle
-from registry.audit.actions import record
 from registry.models import InformationSystem
 
 REPORT_CONTENT_TYPES = sorted(set(CONTENT_TYPES.values()))
@@ -285,16 +284,7 @@ class ReportViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def download(self, request, pk=None):
         """The report's file (PDF or XLSX); 404 until it is generated."""
-        report = get_visible_report_or_404(request.user, self.get_object().pk)
-        if report.status != ReportStatus.DONE or not report.file:
-            raise Http404
-        record("report.downloaded", request=request, unit=report.unit, target=report)
-        return FileResponse(
-            report.file.open("rb"),
-            as_attachment=True,
-            filename=report.download_name(),
-            content_type=report.content_type,
-        )
+        return download(request, self.get_object())
 
 
 def _report_row(request, report):

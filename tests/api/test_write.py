@@ -213,3 +213,30 @@ def test_the_same_key_of_another_user_is_their_own(officer_a, role_user, two_uni
     colleague = client_for(role_user(Role.OFFICER, province))
     response = colleague.post(BULK, payload, format="json", HTTP_IDEMPOTENCY_KEY="shared")
     assert response.status_code == 200 and response.json()["status"] == "applied"
+
+
+def test_a_claim_left_by_a_dead_run_is_taken_over_and_old_answers_forgotten(
+    officer_a, two_units, settings
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from registry.api.models import IdempotentRequest
+
+    province = two_units["a"]["province"]
+    payload = {"rows": rows(province), "unit": province.code}
+    officer_a.post(f"{BULK}?dry_run=true", payload, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    stuck = officer_a.post(BULK, payload, format="json", HTTP_IDEMPOTENCY_KEY="stuck")
+    assert stuck.status_code == 200
+    record = IdempotentRequest.objects.get(key="stuck")
+    IdempotentRequest.objects.filter(pk=record.pk).update(status_code=0)  # a run that died
+    assert (
+        officer_a.post(BULK, payload, format="json", HTTP_IDEMPOTENCY_KEY="stuck").status_code
+        == 409
+    )
+    long_ago = timezone.now() - datetime.timedelta(days=settings.API_IDEMPOTENCY_DAYS + 1)
+    IdempotentRequest.objects.update(created_at=long_ago)
+    again = officer_a.post(BULK, payload, format="json", HTTP_IDEMPOTENCY_KEY="stuck")
+    assert again.status_code == 200 and again.json()["unchanged"] == 2  # run again: no change
+    assert not IdempotentRequest.objects.filter(key="old").exists()
