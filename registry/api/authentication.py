@@ -5,6 +5,10 @@ each request: never more. It works while it is neither revoked nor expired, its 
 active and still has the second factor under which the token was made (rules.refusal).
 """
 
+from functools import reduce
+from operator import or_
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import device_classes
@@ -28,7 +32,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         raw = parts[1].decode("latin-1")
         token = find_token(raw)
         today = timezone.localdate()
-        has_device = token is not None and has_second_factor(token.user)
+        has_device = token is not None and token.has_device
         problem = rules.refusal(token, today, user_has_second_factor=has_device)
         if problem:
             raise AuthenticationFailed(problem)
@@ -39,19 +43,17 @@ class ApiTokenAuthentication(BaseAuthentication):
         return f'{KEYWORD} realm="api"'
 
 
-def has_second_factor(user):
-    """Whether the user has a confirmed device of any kind: one query, not one per kind."""
-    first, *others = [
-        model.objects.filter(user_id=user.pk, confirmed=True).values_list("user_id")
-        for model in device_classes()
-    ]
-    return bool(first.union(*others)[:1])
-
-
 def find_token(raw):
+    """The token with its user and whether the user has a confirmed device: one query."""
     if not rules.looks_like_token(raw):
         return None
-    return ApiToken.objects.select_related("user").filter(key_hash=rules.hash_token(raw)).first()
+    devices = [
+        Exists(model.objects.filter(user_id=OuterRef("user_id"), confirmed=True))
+        for model in device_classes()
+    ]
+    has_device = ExpressionWrapper(reduce(or_, devices), output_field=BooleanField())
+    tokens = ApiToken.objects.select_related("user").annotate(has_device=has_device)
+    return tokens.filter(key_hash=rules.hash_token(raw)).first()
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
