@@ -53,13 +53,13 @@ def run(ctx):
         "API summary national vs selector",
         lambda: national.get("/api/v1/summary/").json(),
         lambda: compliance_summary(as_of=today).as_dict(),
-        repeat=5,
+        repeat=10,
         target=1.5,
     )
     ctx.compare(
         f"API summary {unit.code} vs selector",
         lambda: viewer.get(f"/api/v1/summary/?unit={unit.code}").json(),
         lambda: compliance_summary(as_of=today, unit=unit).as_dict(),
-        repeat=5,
+        repeat=10,
         target=1.5,
     )
