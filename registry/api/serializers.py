@@ -72,7 +72,15 @@ class UnitCodeField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str) or len(data) > 32:
             self.fail("invalid")
-        return super().to_internal_value(data.strip().upper())
+        code = data.strip().upper()
+        current = self._current_unit()
+        if current is not None and current.code == code:
+            return current  # kept as it is, even a unit the user may not edit (as the import does)
+        return super().to_internal_value(code)
+
+    def _current_unit(self):
+        instance = getattr(self.parent, "instance", None)
+        return getattr(instance, self.source, None) if instance is not None else None
 
 
 class SystemSerializer(serializers.ModelSerializer):
@@ -104,10 +112,18 @@ class SystemSerializer(serializers.ModelSerializer):
 
 
 class ReadSystemSerializer(SystemSerializer):
-    """A system as read: units by code, whoever may edit them."""
+    """A system as read: units by code. An operator unit outside the reader's scope is not
+    named (null), as the history names it "another unit"."""
 
     owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    operator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    operator = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_operator(self, system):
+        if system.operator_id is None:
+            return None
+        shown = self.context.get("visible_unit_ids")  # None: every unit
+        return system.operator.code if shown is None or system.operator_id in shown else None
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -77,9 +77,16 @@ class SystemViewSet(
         return api_serializers.SystemSerializer
 
     def get_serializer_context(self):
+        user = self.request.user
         context = super().get_serializer_context()
-        context["editable_units"] = scope.editable_units(self.request.user)
+        context["editable_units"] = scope.editable_units(user)
+        context["visible_unit_ids"] = _visible_unit_ids(user)
         return context
+
+    def _read(self, system):
+        return api_serializers.ReadSystemSerializer(
+            system, context=self.get_serializer_context()
+        ).data
 
     def get_throttles(self):
         extra = [BulkRateThrottle()] if self.action == "bulk" else []
@@ -100,8 +107,7 @@ class SystemViewSet(
             actor=request.user,
             token=_token(request),
         )
-        body = api_serializers.ReadSystemSerializer(system).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(self._read(system), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: api_serializers.ReadSystemSerializer})
     def update(self, request, *args, partial=False, **kwargs):
@@ -111,7 +117,7 @@ class SystemViewSet(
         system = actions.save_system(
             system, serializer.validated_data, actor=request.user, token=_token(request)
         )
-        return Response(api_serializers.ReadSystemSerializer(system).data)
+        return Response(self._read(system))
 
     @extend_schema(responses={200: api_serializers.HistoryEntrySerializer(many=True)})
     @action(detail=True, pagination_class=None, filter_backends=[])
@@ -158,6 +164,13 @@ class SystemViewSet(
             code, body = run()
             return Response(body, status=code, content_type=_content_type(code))
         return _idempotent(request, key, {"dry_run": dry_run, "body": request.data}, run)
+
+
+def _visible_unit_ids(user):
+    """The ids of the units the user may see, or None for all (a national administrator)."""
+    if scope.is_national_admin(user):
+        return None
+    return set(scope.visible_units(user).values_list("pk", flat=True))
 
 
 def _content_type(code):

@@ -240,3 +240,16 @@ def test_a_claim_left_by_a_dead_run_is_taken_over_and_old_answers_forgotten(
     again = officer_a.post(BULK, payload, format="json", HTTP_IDEMPOTENCY_KEY="stuck")
     assert again.status_code == 200 and again.json()["unchanged"] == 2  # run again: no change
     assert not IdempotentRequest.objects.filter(key="old").exists()
+
+
+def test_an_operator_outside_scope_is_not_named_and_a_full_update_keeps_it(officer_a, two_units):
+    system = two_units["a"]["system"]
+    InformationSystem.objects.filter(pk=system.pk).update(operator=two_units["b"]["province"])
+    body = officer_a.get(f"{SYSTEMS}{system.pk}/").json()
+    assert body["operator"] is None  # another province: not named
+    body = {key: value for key, value in body.items() if value is not None}
+    body["name"] = "Cổng đổi tên"
+    response = officer_a.put(f"{SYSTEMS}{system.pk}/", body, format="json")
+    assert response.status_code == 200, response.content
+    system.refresh_from_db()
+    assert (system.name, system.operator) == ("Cổng đổi tên", two_units["b"]["province"])
