@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registry import scope
@@ -19,6 +20,7 @@ def own_tokens(user):
 
 
 @login_required
+@never_cache  # the page that shows a new token once must not be kept by any cache
 def token_list(request):
     may_create = request.user.is_verified()
     form = NewTokenForm(request.POST or None)

@@ -34,6 +34,7 @@ def test_a_verified_session_creates_a_token_shown_once_and_stored_hashed(
     token = ApiToken.objects.get(user=officer)
     assert token.key_hash == hash_token(raw) and raw not in str(token.__dict__)
     assert raw.encode() in response.content
+    assert "no-store" in response["Cache-Control"]
     assert raw.encode() not in client.get(PAGE).content  # shown once
     event = AuditEvent.objects.get(action="api_token.created")
     assert (event.actor, event.target_id) == (officer, str(token.pk))
