@@ -160,3 +160,12 @@ def test_a_user_revokes_their_own_token_and_no_one_elses(client, role_user, two_
     assert APIClient().get(SYSTEMS, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     page = client.get(PAGE).content.decode()
     assert theirs.label not in page or theirs.prefix not in page
+
+
+def test_the_audit_trail_names_the_apis_events(settings):
+    from django.utils import translation
+
+    from registry.audit.rules import ACTIONS
+
+    with translation.override("vi"):
+        assert str(ACTIONS["api_token.new_address"]) == "Mã truy cập API được dùng từ địa chỉ mới"
