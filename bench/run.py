@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
 
-SECTIONS = ["registry", "pages", "notifications", "reports", "imports"]
+SECTIONS = ["registry", "pages", "notifications", "reports", "imports", "api"]
 
 
 def main():

@@ -16,7 +16,8 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        # Kept aside for the API (registry/api/language.py), whose clients choose this way.
+        request.accept_language = request.META.pop("HTTP_ACCEPT_LANGUAGE", "")
         super().process_request(request)
 
 

@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "registry.accounts",
     "registry.audit",
     "registry.reorganisation",
+    # Issue 16: the REST API under /api/v1/ and its OpenAPI schema and docs (static, no CDN).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "registry.api",
 ]
 
 MIDDLEWARE = [
@@ -330,4 +335,59 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+# Issue 16: the REST API (registry/api/). Personal tokens (Authorization: Bearer ...) or the
+# session; one error format (RFC 9457 problem details) in the language of Accept-Language;
+# throttled per token on the "api" cache (Redis with REDIS_URL, so that every web worker
+# counts together), refused with 429 and Retry-After.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
+    ),
+}
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_TOKEN_USE_NOTE_SECONDS = 60  # last use of a token written at most once a minute per address
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
+API_IDEMPOTENCY_DAYS = env.int("API_IDEMPOTENCY_DAYS", default=7)
+# A bulk request still running after this long died with its worker; its key may be reused.
+API_IDEMPOTENCY_LEASE_SECONDS = 900
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "registry.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["registry.api.parsers.StrictJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["registry.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env("API_RATE", default="600/minute"),
+        "api_bulk": env("API_BULK_RATE", default="60/hour"),
+    },
+    "EXCEPTION_HANDLER": "registry.api.errors.problem_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Security level compliance API",
+    "DESCRIPTION": "Units, information systems and their compliance figures (issue 16).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api.schema.add_problem_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
 }

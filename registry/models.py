@@ -177,11 +177,20 @@ class SystemType(models.TextChoices):
 
 
 class ImportedHistory(models.Model):
-    """Extra field on a system's history rows: the import that wrote the change, if any."""
+    """Extra fields on a system's history rows: the import or API token that wrote the change."""
 
     import_batch = models.ForeignKey(
         "registry.ImportBatch",
         verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="historical_systems",
+    )
+    # Issue 16: the personal API token that wrote the change, if any (registry/api/).
+    api_token = models.ForeignKey(
+        "api.ApiToken",
+        verbose_name=_("API token"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

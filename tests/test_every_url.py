@@ -448,6 +448,98 @@ def _attempt(world, side):
     )[0]
 
 
+# --- The REST API (issue 16): the session roles here, the same roles by token in _check_page --
+
+EMPTY_BODY = 400  # the matrix posts an empty form: no rows, once the role may write
+SECOND_FACTOR_ROLES = {"national", "account_admin"}  # signed in with both steps
+
+
+def _api_token(world, side):
+    """A token of the user of `side` (the user's own token is a legitimate write: not posted).
+    Made without enrolling a device, which would send that user to the second factor."""
+    from registry.api.actions import issue_token
+
+    expires_on = datetime.date.today() + datetime.timedelta(days=30)
+    return issue_token(actor=_account(world, side), label=f"token {side}", expires_on=expires_on)[0]
+
+
+def _own_token(role, side):
+    return (role, side) in {("sub_officer", "own"), ("viewer", "above")}
+
+
+def _system_reader(role, side):
+    return OK if FAMILIES["registry.informationsystem"].reads(role, side) else NOT_FOUND
+
+
+API_PAGES = {
+    "accounts/api-tokens/": Page(
+        lambda w, s: "/accounts/api-tokens/",
+        LOGGED_IN_ANY,
+        # An empty form: its errors for a verified session, the second-factor advice otherwise.
+        post=lambda r, s: OK if r in SECOND_FACTOR_ROLES else REDIRECT,
+    ),
+    "accounts/api-tokens/<int:pk>/revoke/": Page(
+        lambda w, s: f"/accounts/api-tokens/{_api_token(w, s).pk}/revoke/",
+        lambda r, s: 405,
+        post=lambda r, s: None if _own_token(r, s) else NOT_FOUND,
+    ),
+    "api/v1/summary/": Page(lambda w, s: f"/api/v1/summary/?unit={w.units[s].code}", _scoped(OK)),
+    "api/v1/campaigns/": Page(lambda w, s: "/api/v1/campaigns/", LOGGED_IN_ANY),
+    "api/v1/schema/": Page(lambda w, s: "/api/v1/schema/", LOGGED_IN_ANY),
+    "api/v1/docs/": Page(lambda w, s: "/api/v1/docs/", LOGGED_IN_ANY),
+    "api/v1/^units/$": Page(lambda w, s: "/api/v1/units/", LOGGED_IN_ANY),
+    "api/v1/^units/(?P<pk>[^/.]+)/$": Page(
+        lambda w, s: f"/api/v1/units/{w.units[s].pk}/", _scoped(OK)
+    ),
+    "api/v1/^systems/$": Page(lambda w, s: f"/api/v1/systems/?unit={w.units[s].code}", _scoped(OK)),
+    "api/v1/^systems/bulk/$": Page(
+        lambda w, s: "/api/v1/systems/bulk/",
+        lambda r, s: 405,
+        post=lambda r, s: EMPTY_BODY if r in OFFICERS | {"national"} else FORBIDDEN,
+    ),
+    "api/v1/^systems/(?P<pk>[^/.]+)/$": Page(
+        lambda w, s: f"/api/v1/systems/{w.systems[s].pk}/", _system_reader
+    ),
+    "api/v1/^systems/(?P<pk>[^/.]+)/history/$": Page(
+        lambda w, s: f"/api/v1/systems/{w.systems[s].pk}/history/", _system_reader
+    ),
+    "api/v1/^reports/$": Page(lambda w, s: "/api/v1/reports/", LOGGED_IN_ANY),
+    "api/v1/^reports/(?P<pk>[^/.]+)/$": Page(
+        lambda w, s: f"/api/v1/reports/{_report(w, s).pk}/", _scoped(OK)
+    ),
+    "api/v1/^reports/(?P<pk>[^/.]+)/download/$": Page(
+        # No file was generated: a 404 in scope too, as on the page.
+        lambda w, s: f"/api/v1/reports/{_report(w, s).pk}/download/",
+        lambda r, s: NOT_FOUND,
+    ),
+}
+
+
+def _token_for(world, role):
+    """The Authorization header of a token of the role's user, made once per world."""
+    from tests.api.conftest import issue
+
+    key = ("token", role)
+    if key not in world.objects:
+        world.objects[key] = issue(world.users[role], label=f"matrix {role}")[1]
+    return f"Bearer {world.objects[key]}"
+
+
+def _check_token_get(client, world, role, url, expected):
+    """The same GET with the role's API token instead of its session (a fresh client)."""
+    from django.test import Client
+
+    response = Client().get(url, HTTP_AUTHORIZATION=_token_for(world, role))
+    if role == "inactive":
+        assert response.status_code == 401, f"inactive token GET {url}"
+        return
+    expected = expected if isinstance(expected, set) else {expected}
+    assert response.status_code in expected, f"{role} token GET {url}: {response.status_code}"
+    if role != "national":
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert MARKER.encode() not in body, f"{role} token GET {url} shows another unit"
+
+
 PAGES = {
     "": Page(lambda w, s: "/", lambda role, side: {OK, REDIRECT}),  # one unit: its page
     "login/": Page(lambda w, s: "/login/", lambda role, side: REDIRECT),
@@ -631,6 +723,7 @@ PAGES = {
         lambda w, s: "/accounts/two-factor/setup/",
         lambda r, s: REDIRECT if r == "no_otp" else OK,
     ),
+    **API_PAGES,
 }
 
 
@@ -731,6 +824,9 @@ def _check_get(client, world, role, url, expected):
         )
     )
     if role in LOGGED_OUT and not public:
+        if url.startswith("/api/"):  # no login page for a script: 401 and the problem format
+            assert response.status_code == 401, f"{role} GET {url}: {response.status_code}"
+            return
         _assert_login_redirect(response, url)
         return
     if role == "no_otp" and not url.startswith(SECOND_FACTOR_OPEN):
@@ -772,7 +868,7 @@ def _check_post(client, world, role, url, expected, data):
     if role == "no_otp":
         _assert_second_factor_step(role, response, url)
     elif role in LOGGED_OUT:
-        assert response.status_code in (REDIRECT, FORBIDDEN), f"{role} POST {url}"
+        assert response.status_code in (REDIRECT, FORBIDDEN, 401), f"{role} POST {url}"
     else:
         assert response.status_code == expected, f"{role} POST {url}: {response.status_code}"
     assert dump() == before, f"{role} POST {url} changed rows"
@@ -811,6 +907,8 @@ def test_route_for_every_role_and_object(route, client):
 def _check_page(client, world, page, role, side):
     url = page.url(world, side)
     _check_get(client, world, role, url, page.get(role, side))
+    if url.startswith("/api/") and role not in ("anonymous", "no_otp"):
+        _check_token_get(client, world, role, url, page.get(role, side))
     expected = page.post and page.post(role, side)
     if expected:
         _check_post(client, world, role, url, expected, {})

@@ -5,13 +5,13 @@ from functools import partial
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
-from compliance.reports.access import get_visible_report_or_404, visible_reports
+from compliance.reports.access import download, get_visible_report_or_404, visible_reports
 from compliance.reports.forms import ReportRequestForm
 from compliance.reports.models import GeneratedReport, ReportStatus
 from compliance.reports.tasks import generate_report
@@ -73,16 +73,7 @@ def report_status(request, pk):
 @login_required
 @require_GET
 def report_download(request, pk):
-    report = get_visible_report_or_404(request.user, pk)
-    if report.status != ReportStatus.DONE or not report.file:
-        raise Http404
-    record("report.downloaded", request=request, unit=report.unit, target=report)
-    return FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=report.download_name(),
-        content_type=report.content_type,
-    )
+    return download(request, get_visible_report_or_404(request.user, pk))
 
 
 @login_required

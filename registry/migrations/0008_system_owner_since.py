@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('registry', '0007_unit_changes_dated'),
         ("registry", "0007_annual_unit_security_rules"),
+        ("registry", "0007_issue16_history_api_token"),
     ]
 
     operations = [
