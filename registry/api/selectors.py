@@ -1,6 +1,7 @@
 """Reads of the API that registry/scope.py does not already answer: campaigns and reports."""
 
 from django.db.models import Q
+from django.utils import timezone
 
 from notifications.models import DeadlineCampaign
 from registry import scope
@@ -9,7 +10,7 @@ from registry import scope
 def visible_campaigns(user):
     """Deadline campaigns that concern the user's units: those for every unit, those aimed at
     a unit they may see, and those aimed at a unit above one of theirs (which covers them)."""
-    campaigns = DeadlineCampaign.objects.filter(is_active=True)
+    campaigns = DeadlineCampaign.objects.in_force(timezone.localdate())
     if scope.is_national_admin(user):
         return campaigns
     above = {

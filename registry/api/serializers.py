@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from registry.api.actions import SYSTEM_FIELDS
 from registry.models import InformationSystem, Unit
+from registry.reorganisation.structure import Structure
 from registry.text import clean_text
 
 MAX_LEVEL = 5
@@ -33,6 +34,8 @@ class UnitSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, allow_null=True
     )
     depth = serializers.SerializerMethodField()
+    ended_on = serializers.SerializerMethodField()
+    successor = serializers.SerializerMethodField()
 
     class Meta:
         model = Unit
@@ -45,8 +48,26 @@ class UnitSerializer(serializers.ModelSerializer):
             "parent",
             "reporting_unit",
             "depth",
-            "is_active",
+            "established_on",
+            "ended_on",
+            "successor",
         ]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_ended_on(self, unit):
+        """The day a merger, split or dissolution took effect, if it has (unit changes)."""
+        ending = Structure.load().ending(unit.pk)
+        return ending.effective_on if ending else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_successor(self, unit):
+        """The code of the unit its systems count toward since it ended, if it has."""
+        structure = Structure.load()
+        return (
+            structure.units[structure.placement(unit.pk)].code
+            if structure.ending(unit.pk)
+            else None
+        )
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_depth(self, unit):

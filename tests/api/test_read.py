@@ -171,11 +171,17 @@ def test_the_national_summary_and_other_units_are_404_for_a_unit_viewer(viewer_a
 
 def test_campaigns_are_those_that_concern_the_users_units(viewer_a, two_units):
     everyone = DeadlineCampaign.objects.create(
-        name="Toàn quốc", requirement="approval", due_date=datetime.date(2024, 9, 30)
+        name="Toàn quốc",
+        requirement="approval",
+        due_date=datetime.date(2024, 9, 30),
+        issued_on=datetime.date(2024, 2, 23),
     )
     for key in ("a", "b"):
         campaign = DeadlineCampaign.objects.create(
-            name=f"Riêng {key}", requirement="deployment", due_date=datetime.date(2024, 12, 31)
+            name=f"Riêng {key}",
+            requirement="deployment",
+            due_date=datetime.date(2024, 12, 31),
+            issued_on=datetime.date(2024, 2, 23),
         )
         campaign.units.set([two_units[key]["province"]])
     rows = viewer_a.get("/api/v1/campaigns/").json()
