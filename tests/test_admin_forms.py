@@ -52,7 +52,7 @@ def test_one_line_text_with_line_breaks_or_invisible_characters_is_refused(
     "url, field",
     [
         ("/admin/registry/unit/add/", "parent"),
-        ("/admin/registry/unit/add/", "successor"),
+        ("/admin/reorganisation/unitchange/add/", "successor"),
         ("/admin/registry/membership/add/", "unit"),
         ("/admin/notifications/deadlinecampaign/add/", "units"),
     ],

@@ -13,7 +13,7 @@ from registry.models import Role
 from tests.factories import SubUnitFactory, SystemFactory, UnitFactory, user_with_role
 
 NATIONAL_BUDGET = 9  # the unit structure of the date: units and unit changes
-UNIT_BUDGET = 12
+UNIT_BUDGET = 13  # the viewer's scope also reads the units merged into theirs
 
 
 def _grow(units, per_unit):
