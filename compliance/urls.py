@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("compliance.reports.urls")),
     path("accounts/", include("registry.accounts.urls")),
+    path("inspections/", include("registry.inspections.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -33,6 +33,7 @@ from compliance.trends import load_series, with_live_point
 from registry import scope
 from registry.accounts import second_factor
 from registry.audit.actions import record
+from registry.inspections import selectors as inspections
 from registry.models import ReportingGroup
 
 OUTSTANDING_PER_PAGE = 25
@@ -149,7 +150,9 @@ def _national_admin_only(request):
 @read_only_page
 def national(request):
     _national_admin_only(request)
-    return render(request, "compliance/national.html", _national_data(request))
+    data = _national_data(request)
+    data.update(inspections.national_context(data["summary"]))
+    return render(request, "compliance/national.html", data)
 
 
 @read_only_page
@@ -247,6 +250,7 @@ def _unit_context(unit, summary, figures, as_of):
 def unit_page(request, code):
     data = _unit_data(request, code)
     data["can_edit"] = scope.can_edit_systems(request.user)
+    data.update(inspections.unit_context(data["unit"], data["as_of"]))
     return render(request, "compliance/unit.html", data)
 
 
@@ -279,5 +283,10 @@ def system_page(request, pk):
     return render(
         request,
         "compliance/system.html",
-        {"system": system, "history": change_history(system, request.user), "admin_url": admin_url},
+        {
+            "system": system,
+            "history": change_history(system, request.user),
+            "admin_url": admin_url,
+            **inspections.system_context(system),
+        },
     )

@@ -111,6 +111,8 @@ class InformationSystemAdmin(ScopedAdmin):
     search_fields = ("code",)  # see get_search_results
     show_full_result_count = False
     list_per_page = 50
+    # Derived from the inspection ledger (registry/inspections/actions.py), never typed in.
+    readonly_fields = ("last_inspection_on",)
     fieldsets = (
         (None, {"fields": ("code", "name", "owner", "operator", "responsible_officer")}),
         (
