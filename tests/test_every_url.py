@@ -41,6 +41,7 @@ from notifications.models import (
     UnknownOutcomeDelivery,
 )
 from registry.audit.actions import record
+from registry.inspections.models import Inspection, OrganisationAssessment
 from registry.models import ImportBatch, Membership, Role
 from tests.accounts.sessions import password_only
 from tests.factories import (
@@ -190,6 +191,26 @@ def _audit_event(world, side):
     return record("role.granted", actor=actor, unit=world.units[side], target=world.units[side])
 
 
+def _inspection(world, side):
+    return Inspection.objects.create(
+        system=world.systems[side],
+        inspected_on=datetime.date(2024, 6, 1),
+        kind="self_assessment",
+        result="passed",
+        notes=MARKER if side == "other" else "",
+    )
+
+
+def _assessment(world, side):
+    return OrganisationAssessment.objects.create(
+        unit=world.units[side],
+        inspected_on=datetime.date(2024, 6, 1),
+        kind="independent",
+        result="passed",
+        notes=MARKER if side == "other" else "",
+    )
+
+
 def _group(world, side):
     return Group.objects.create(name=f"group {MARKER if side == 'other' else side}")
 
@@ -230,6 +251,8 @@ OBJECT_MAKERS = {
     ],
     "auth.group": _group,
     "audit.auditevent": _audit_event,
+    "inspections.inspection": _inspection,
+    "inspections.organisationassessment": _assessment,
 }
 
 
@@ -291,6 +314,31 @@ FAMILIES = {
             "above": {"national", "account_admin"},
             "other": {"national"},
         }
+    ),
+    # The inspection ledger (registry/inspections): scoped by its system, or its unit.
+    "inspections.inspection": Family(
+        readers={
+            "own": A_ALL | {"national"},
+            "above": A_PROVINCE | {"national"},
+            "other": {"national"},
+        },
+        writers={
+            "own": OFFICERS | {"national"},
+            "above": {"officer", "national"},
+            "other": {"national"},
+        },
+    ),
+    "inspections.organisationassessment": Family(
+        readers={
+            "own": A_ALL | {"national"},
+            "above": A_PROVINCE | {"national"},
+            "other": {"national"},
+        },
+        writers={
+            "own": OFFICERS | {"national"},
+            "above": {"officer", "national"},
+            "other": {"national"},
+        },
     ),
     **{
         label: NOBODY
@@ -440,6 +488,19 @@ PAGES = {
         lambda role, side: 405,
         post=lambda role, side: None if _unit_readers(role, side) else NOT_FOUND,
     ),
+    # Report files of the inspection ledger: none stored here, so a 404 in scope too, and
+    # never a leak (tests/inspections/test_pages.py downloads one).
+    "inspections/<int:pk>/report/": Page(
+        lambda w, s: f"/inspections/{w.objects['inspections.inspection', s].pk}/report/",
+        lambda role, side: NOT_FOUND,
+    ),
+    "inspections/assessments/<int:pk>/report/": Page(
+        lambda w, s: (
+            f"/inspections/assessments/{w.objects['inspections.organisationassessment', s].pk}"
+            "/report/"
+        ),
+        lambda role, side: NOT_FOUND,
+    ),
     # The admin site's own pages.
     "admin/": Page(lambda w, s: "/admin/", LOGGED_IN_ANY),
     "admin/login/": Page(lambda w, s: "/admin/login/", lambda role, side: REDIRECT),
@@ -588,7 +649,15 @@ def test_every_route_is_classified():
 
 # --- The matrix --------------------------------------------------------------------------
 
-DUMPED_APPS = ("registry", "notifications", "reports", "auth", "django_celery_beat", "admin")
+DUMPED_APPS = (
+    "registry",
+    "notifications",
+    "reports",
+    "auth",
+    "django_celery_beat",
+    "admin",
+    "inspections",
+)
 
 
 def dump():

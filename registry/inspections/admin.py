@@ -18,6 +18,10 @@ from registry.inspections import actions, rules, selectors
 from registry.inspections.models import Inspection, OrganisationAssessment
 
 
+# Shown read-only on every record: its file (through the scoped view) and who recorded it.
+RECORD = ("report_link", "recorded_by", "recorded_at")
+
+
 class LedgerEntryForm(forms.ModelForm):
     """Kinds and results only an import writes are not offered; the rules check the rest."""
 
@@ -40,13 +44,17 @@ class LedgerEntryForm(forms.ModelForm):
         cleaned = super().clean()
         if getattr(self.request, "refused_upload", None):
             self.add_error("report", gettext("The file is larger than the upload limit."))
+        return cleaned
+
+    def _post_clean(self):
+        # The instance holds the form's values only from here on (ModelForm._post_clean).
+        super()._post_clean()
         if self.errors:
-            return cleaned
+            return
         try:
             self.validate(self.instance)
         except forms.ValidationError as error:
             self.add_error(None, error)
-        return cleaned
 
     def validate(self, entry):
         rules.validate_entry(entry, by_import=entry.kind in rules.IMPORT_ONLY_KINDS)
@@ -79,12 +87,11 @@ class LedgerAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A record stays about the system or unit it was made for.
-        fields = ("report_link", "recorded_by", "recorded_at")
-        return (self.subject, *fields) if obj is not None else fields
+        return (self.subject, *RECORD) if obj is not None else RECORD
 
     @admin.display(description=_("report file"))
     def report_link(self, obj):
-        if obj is None or not obj.report:
+        if obj is None or obj.pk is None or not obj.report:
             return "—"
         url = reverse(self.download_view, args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Download the report"))
@@ -108,7 +115,7 @@ class InspectionAdmin(LedgerAdmin):
     list_select_related = ("system",)
     search_fields = ("system__code", "system__name_ascii")
     autocomplete_fields = ("system",)
-    fields = ("system", "inspected_on", "kind", "result", "findings", "report", "notes")
+    fields = ("system", "inspected_on", "kind", "result", "findings", "report", "notes", *RECORD)
 
     def get_queryset(self, request):
         return selectors.visible_inspections(request.user).select_related("system", "recorded_by")
@@ -135,7 +142,7 @@ class OrganisationAssessmentAdmin(LedgerAdmin):
     list_select_related = ("unit",)
     search_fields = ("unit__code", "unit__name_ascii")
     autocomplete_fields = ("unit",)
-    fields = ("unit", "inspected_on", "kind", "result", "findings", "report", "notes")
+    fields = ("unit", "inspected_on", "kind", "result", "findings", "report", "notes", *RECORD)
 
     def get_queryset(self, request):
         return selectors.visible_assessments(request.user).select_related("unit", "recorded_by")

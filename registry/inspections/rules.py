@@ -10,6 +10,7 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,7 +107,7 @@ def report_file_error(report):
             "types": ", ".join(sorted(REPORT_EXTENSIONS))
         }
     if report.size > settings.IMPORT_MAX_BYTES:
-        return _("A report file may be at most %(size)s MB.") % {
-            "size": settings.IMPORT_MAX_BYTES // (1024 * 1024)
+        return _("A report file may be at most %(size)s.") % {
+            "size": filesizeformat(settings.IMPORT_MAX_BYTES)
         }
     return None
