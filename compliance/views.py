@@ -33,6 +33,7 @@ from compliance.trends import load_series, with_live_point
 from registry import scope
 from registry.accounts import second_factor
 from registry.audit.actions import record
+from registry.dossiers import selectors as dossiers
 from registry.inspections import selectors as inspections
 from registry.models import ReportingGroup
 
@@ -280,13 +281,17 @@ def system_page(request, pk):
     system = scope.get_system_for_user(request.user, pk)
     can_edit = scope.editable_systems(request.user).filter(pk=pk).exists()
     admin_url = reverse("admin:registry_informationsystem_change", args=[pk]) if can_edit else ""
+    rounds = dossiers.system_context(system)
+    history = change_history(system, request.user)
+    history += dossiers.rounds_history(rounds["rounds"], request.user)
     return render(
         request,
         "compliance/system.html",
         {
             "system": system,
-            "history": change_history(system, request.user),
+            "history": sorted(history, key=lambda entry: entry.when, reverse=True),
             "admin_url": admin_url,
-            **inspections.system_context(system),
+            **rounds,
+            **inspections.system_context(system, rounds["level_in_force"]),
         },
     )

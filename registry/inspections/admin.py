@@ -17,7 +17,6 @@ from registry.admin import ScopedAdmin
 from registry.inspections import actions, rules, selectors
 from registry.inspections.models import Inspection, OrganisationAssessment
 
-
 # Shown read-only on every record: its file (through the scoped view) and who recorded it.
 RECORD = ("report_link", "recorded_by", "recorded_at")
 

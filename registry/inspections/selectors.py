@@ -202,8 +202,9 @@ def national_context(summary):
     return {"inspections": national_inspections(summary), **_horizon_days()}
 
 
-def system_context(system):
+def system_context(system, level):
+    """The system page's ledger and next due date, at `level` (the level in force)."""
     return {
         "inspections": list(system_inspections(system)),
-        "inspection_due": rules.next_due(system.level, system.last_inspection_on),
+        "inspection_due": rules.next_due(level, system.last_inspection_on),
     }

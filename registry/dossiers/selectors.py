@@ -1,0 +1,64 @@
+"""Reads of the re-determination rounds: who may see which, and the decision in force."""
+
+from django.utils.translation import gettext as _
+
+from registry import scope
+from registry.choices import DossierStatus
+from registry.dossiers.models import DossierRound
+
+
+def visible_rounds(user):
+    return DossierRound.objects.filter(system__in=scope.visible_systems(user))
+
+
+def editable_rounds(user):
+    return DossierRound.objects.filter(system__in=scope.editable_systems(user))
+
+
+def rounds_of(system):
+    return list(system.dossier_rounds.select_related("started_by").order_by("number"))
+
+
+def open_round(system):
+    return system.dossier_rounds.exclude(dossier_status=DossierStatus.APPROVED).first()
+
+
+def in_force_since(system, rounds=None):
+    """The date of the decision in force: the latest decided round's, else the system's."""
+    rounds = rounds_of(system) if rounds is None else rounds
+    decided = [r.decision_date for r in rounds if r.decision_date]
+    return max(decided, default=system.decision_date)
+
+
+def current_level(system, rounds=None):
+    """The level that counts today: the latest decided round's, else the system's own."""
+    rounds = rounds_of(system) if rounds is None else rounds
+    decided = [r for r in rounds if r.decision_date]
+    if decided:
+        return max(decided, key=lambda r: (r.decision_date, r.number)).approved_level
+    return system.level
+
+
+def system_context(system):
+    """What the system page shows of its rounds (templates: dossiers/_rounds.html)."""
+    rounds = rounds_of(system)
+    return {
+        "rounds": rounds,
+        "open_round": next((r for r in rounds if r.is_open), None),
+        "level_in_force": current_level(system, rounds),
+    }
+
+
+def rounds_history(rounds, viewer):
+    """The change history of each round, each entry named for its round (newest first)."""
+    from compliance.history import change_history
+
+    entries = []
+    for dossier_round in rounds:
+        for entry in change_history(dossier_round, viewer):
+            entry.action = _("round %(number)s: %(action)s") % {
+                "number": dossier_round.number,
+                "action": entry.action,
+            }
+            entries.append(entry)
+    return entries
