@@ -41,6 +41,7 @@ from notifications.models import (
     UnknownOutcomeDelivery,
 )
 from registry.audit.actions import record
+from registry.dossiers.models import DossierRound
 from registry.inspections.models import Inspection, OrganisationAssessment
 from registry.models import ImportBatch, Membership, Role
 from tests.accounts.sessions import password_only
@@ -211,6 +212,16 @@ def _assessment(world, side):
     )
 
 
+def _round(world, side):
+    return DossierRound.objects.create(
+        system=world.systems[side],
+        number=2,
+        reason=f"Đổi {MARKER}" if side == "other" else "Đổi",
+        started_on=datetime.date(2025, 1, 10),
+        proposed_level=3,
+    )
+
+
 def _group(world, side):
     return Group.objects.create(name=f"group {MARKER if side == 'other' else side}")
 
@@ -253,6 +264,7 @@ OBJECT_MAKERS = {
     "audit.auditevent": _audit_event,
     "inspections.inspection": _inspection,
     "inspections.organisationassessment": _assessment,
+    "dossiers.dossierround": _round,
 }
 
 
@@ -329,6 +341,19 @@ FAMILIES = {
         },
     ),
     "inspections.organisationassessment": Family(
+        readers={
+            "own": A_ALL | {"national"},
+            "above": A_PROVINCE | {"national"},
+            "other": {"national"},
+        },
+        writers={
+            "own": OFFICERS | {"national"},
+            "above": {"officer", "national"},
+            "other": {"national"},
+        },
+    ),
+    # Re-determination rounds (registry/dossiers): scoped by their system; this one is open.
+    "dossiers.dossierround": Family(
         readers={
             "own": A_ALL | {"national"},
             "above": A_PROVINCE | {"national"},
@@ -657,6 +682,7 @@ DUMPED_APPS = (
     "django_celery_beat",
     "admin",
     "inspections",
+    "dossiers",
 )
 
 

@@ -99,8 +99,12 @@ class DossierRoundAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return scope.can_edit_systems(request.user)
-        # A decided round is final, as a first approval is (registry/transitions.py).
-        return obj.is_open and selectors.editable_rounds(request.user).filter(pk=obj.pk).exists()
+        # A decided round is final, as a first approval is (registry/transitions.py). Asked of
+        # the stored row: after a refused POST, `obj` carries the form's values.
+        rows = selectors.editable_rounds(request.user).exclude(
+            dossier_status=DossierStatus.APPROVED
+        )
+        return rows.filter(pk=obj.pk).exists()
 
     def save_model(self, request, obj, form, change):
         if change:
