@@ -11,9 +11,11 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from compliance.selectors import level_as_of
 from registry import scope
 from registry.admin_site import ScopedAdminMixin
 from registry.audit.actions import record_role_change
@@ -88,9 +90,7 @@ class LevelFilter(admin.SimpleListFilter):
         level = _as_int(self.value())
         if level is None:
             return queryset
-        return queryset.filter(
-            Q(approved_level=level) | Q(approved_level__isnull=True, proposed_level=level)
-        )
+        return queryset.filter(level_now=level)
 
 
 @admin.register(InformationSystem)
@@ -162,10 +162,12 @@ class InformationSystemAdmin(ScopedAdmin):
 
     @admin.display(description=_("level"))
     def level_display(self, obj):
-        return obj.level or "—"
+        return getattr(obj, "level_now", obj.level) or "—"
 
     def get_queryset(self, request):
-        return scope.visible_systems(request.user).select_related("owner")
+        # The level in force today, a re-determination's once decided (registry/dossiers).
+        systems = scope.visible_systems(request.user).select_related("owner")
+        return systems.annotate(level_now=level_as_of(timezone.localdate()))
 
     def get_urls(self):
         # Import (upload, dry run, confirm), template and export: registry/import_admin.py.
