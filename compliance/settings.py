@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "registry.audit",
     "registry.inspections",
     "registry.dossiers",
+    "registry.levels",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/", include("compliance.reports.urls")),
     path("accounts/", include("registry.accounts.urls")),
     path("inspections/", include("registry.inspections.urls")),
+    path("levels/", include("registry.levels.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

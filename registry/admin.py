@@ -7,7 +7,7 @@ object outside the user's scope answers 404 on every URL: the site guards every
 object URL through each admin's get_queryset (registry/admin_site.py).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -20,6 +20,7 @@ from registry import scope
 from registry.admin_site import ScopedAdminMixin
 from registry.audit.actions import record_role_change
 from registry.import_admin import ImportBatchAdmin, import_export_urls
+from registry.levels import display as levels_display
 from registry.models import ImportBatch, InformationSystem, Membership, Unit
 from registry.names import fold_ascii
 
@@ -112,7 +113,7 @@ class InformationSystemAdmin(ScopedAdmin):
     show_full_result_count = False
     list_per_page = 50
     # Derived from the inspection ledger (registry/inspections/actions.py), never typed in.
-    readonly_fields = ("last_inspection_on",)
+    readonly_fields = ("last_inspection_on", "suggested_level")
     fieldsets = (
         (None, {"fields": ("code", "name", "owner", "operator", "responsible_officer")}),
         (
@@ -123,6 +124,14 @@ class InformationSystemAdmin(ScopedAdmin):
                     "handles_private_data",
                     "handles_personal_data",
                     "handles_state_secrets",
+                    # The other criteria of the level (registry/levels).
+                    "online_service_level",
+                    "user_count_band",
+                    "conditional_business",
+                    "infrastructure_reach",
+                    "security_harm",
+                    "industrial_works_grade",
+                    "national_role",
                 )
             },
         ),
@@ -132,6 +141,7 @@ class InformationSystemAdmin(ScopedAdmin):
             {
                 "fields": (
                     "proposed_level",
+                    "suggested_level",
                     "dossier_status",
                     "submitted_on",
                     "appraised_on",
@@ -159,6 +169,17 @@ class InformationSystemAdmin(ScopedAdmin):
     @admin.display(description=_("owner unit"), ordering="owner__name")
     def owner_name(self, obj):
         return obj.owner.name
+
+    @admin.display(description=levels_display.SUGGESTION_LABEL)
+    def suggested_level(self, obj):
+        return levels_display.suggestion_html(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Advice, never a refusal (Decree 85/2016 Arts. 7-11, registry/levels/rules.py).
+        warning = levels_display.below_warning(obj)
+        if warning:
+            messages.warning(request, warning)
 
     @admin.display(description=_("level"))
     def level_display(self, obj):
