@@ -526,6 +526,11 @@ PAGES = {
         ),
         lambda role, side: NOT_FOUND,
     ),
+    # Systems below the level the criteria give (registry/levels): every reader, in scope.
+    "levels/below-suggestion/": Page(
+        lambda w, s: "/levels/below-suggestion/",
+        lambda role, side: OK if role in REGISTRY_READERS else FORBIDDEN,
+    ),
     # The admin site's own pages.
     "admin/": Page(lambda w, s: "/admin/", LOGGED_IN_ANY),
     "admin/login/": Page(lambda w, s: "/admin/login/", lambda role, side: REDIRECT),
