@@ -94,8 +94,31 @@ class LevelFilter(admin.SimpleListFilter):
         return queryset.filter(level_now=level)
 
 
+class RegistryRecordAdmin(ScopedAdmin):
+    """A record officers keep about their systems (the systems themselves, their inspections,
+    their re-determinations): read by every registry reader, added by officers, changed where
+    `editable_rows` (a scoped queryset) holds it."""
+
+    def editable_rows(self, request):
+        raise NotImplementedError
+
+    def has_module_permission(self, request):
+        return scope.can_read_registry(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scope.can_read_registry(request.user)
+
+    def has_add_permission(self, request):
+        return scope.can_edit_systems(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return scope.can_edit_systems(request.user)
+        return self.editable_rows(request).filter(pk=obj.pk).exists()
+
+
 @admin.register(InformationSystem)
-class InformationSystemAdmin(ScopedAdmin):
+class InformationSystemAdmin(RegistryRecordAdmin):
     list_display = (
         "code",
         "name",
@@ -229,19 +252,8 @@ class InformationSystemAdmin(ScopedAdmin):
         rows = self.get_queryset(request).filter(pk=_as_int(unquote(object_id)))
         return rows.values_list(attname, flat=True).first()
 
-    def has_module_permission(self, request):
-        return scope.can_read_registry(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return scope.can_read_registry(request.user)
-
-    def has_add_permission(self, request):
-        return scope.can_edit_systems(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return scope.can_edit_systems(request.user)
-        return scope.editable_systems(request.user).filter(pk=obj.pk).exists()
+    def editable_rows(self, request):
+        return scope.editable_systems(request.user)
 
 
 @admin.register(Unit)

@@ -285,19 +285,22 @@ class Family:
 
 EVERY_SIDE = dict.fromkeys(SIDES, {"national"})
 NOBODY = Family(readers={})  # library admins: Django model permissions, which no role holds
+# The systems, and what officers record about them or their units (inspections, organisation
+# assessments, re-determination rounds): read in the subtree, written by its officers.
+SYSTEM_RECORDS = Family(
+    readers={
+        "own": A_ALL | {"national"},
+        "above": A_PROVINCE | {"national"},
+        "other": {"national"},
+    },
+    writers={
+        "own": OFFICERS | {"national"},
+        "above": {"officer", "national"},
+        "other": {"national"},
+    },
+)
 FAMILIES = {
-    "registry.informationsystem": Family(
-        readers={
-            "own": A_ALL | {"national"},
-            "above": A_PROVINCE | {"national"},
-            "other": {"national"},
-        },
-        writers={
-            "own": OFFICERS | {"national"},
-            "above": {"officer", "national"},
-            "other": {"national"},
-        },
-    ),
+    "registry.informationsystem": SYSTEM_RECORDS,
     "registry.unit": Family(
         readers={
             "own": A_ALL | {"national"},
@@ -328,43 +331,10 @@ FAMILIES = {
         }
     ),
     # The inspection ledger (registry/inspections): scoped by its system, or its unit.
-    "inspections.inspection": Family(
-        readers={
-            "own": A_ALL | {"national"},
-            "above": A_PROVINCE | {"national"},
-            "other": {"national"},
-        },
-        writers={
-            "own": OFFICERS | {"national"},
-            "above": {"officer", "national"},
-            "other": {"national"},
-        },
-    ),
-    "inspections.organisationassessment": Family(
-        readers={
-            "own": A_ALL | {"national"},
-            "above": A_PROVINCE | {"national"},
-            "other": {"national"},
-        },
-        writers={
-            "own": OFFICERS | {"national"},
-            "above": {"officer", "national"},
-            "other": {"national"},
-        },
-    ),
+    "inspections.inspection": SYSTEM_RECORDS,
+    "inspections.organisationassessment": SYSTEM_RECORDS,
     # Re-determination rounds (registry/dossiers): scoped by their system; this one is open.
-    "dossiers.dossierround": Family(
-        readers={
-            "own": A_ALL | {"national"},
-            "above": A_PROVINCE | {"national"},
-            "other": {"national"},
-        },
-        writers={
-            "own": OFFICERS | {"national"},
-            "above": {"officer", "national"},
-            "other": {"national"},
-        },
-    ),
+    "dossiers.dossierround": SYSTEM_RECORDS,
     **{
         label: NOBODY
         for label in OBJECT_MAKERS

@@ -7,22 +7,13 @@ from django import forms
 from django.contrib import admin
 
 from registry import scope
-from registry.admin import ScopedAdmin
+from registry.admin import RegistryRecordAdmin
 from registry.choices import DossierStatus
 from registry.dossiers import actions, rules, selectors
 from registry.dossiers.models import DossierRound
 
 START_FIELDS = ("system", "reason", "started_on", "proposed_level")
-STEP_FIELDS = (
-    "dossier_status",
-    "submitted_on",
-    "appraised_on",
-    "returned_on",
-    "decision_number",
-    "decision_date",
-    "decision_authority",
-    "approved_level",
-)
+STEP_FIELDS = tuple(field for field in rules.ROUND_FIELDS if field not in START_FIELDS)
 
 
 class RoundForm(forms.ModelForm):
@@ -51,7 +42,7 @@ class RoundForm(forms.ModelForm):
 
 
 @admin.register(DossierRound)
-class DossierRoundAdmin(ScopedAdmin):
+class DossierRoundAdmin(RegistryRecordAdmin):
     form = RoundForm
     list_display = (
         "system",
@@ -87,24 +78,11 @@ class DossierRoundAdmin(ScopedAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_module_permission(self, request):
-        return scope.can_read_registry(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return scope.can_read_registry(request.user)
-
-    def has_add_permission(self, request):
-        return scope.can_edit_systems(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return scope.can_edit_systems(request.user)
+    def editable_rows(self, request):
         # A decided round is final, as a first approval is (registry/transitions.py). Asked of
-        # the stored row: after a refused POST, `obj` carries the form's values.
-        rows = selectors.editable_rounds(request.user).exclude(
-            dossier_status=DossierStatus.APPROVED
-        )
-        return rows.filter(pk=obj.pk).exists()
+        # the stored row: after a refused POST, the admin's `obj` carries the form's values.
+        rounds = selectors.editable_rounds(request.user)
+        return rounds.exclude(dossier_status=DossierStatus.APPROVED)
 
     def save_model(self, request, obj, form, change):
         if change:

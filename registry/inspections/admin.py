@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry import scope
-from registry.admin import ScopedAdmin
+from registry.admin import RegistryRecordAdmin
 from registry.inspections import actions, rules, selectors
 from registry.inspections.models import Inspection, OrganisationAssessment
 
@@ -70,7 +70,7 @@ class InspectionForm(LedgerEntryForm):
         )
 
 
-class LedgerAdmin(ScopedAdmin):
+class LedgerAdmin(RegistryRecordAdmin):
     form = LedgerEntryForm
     subject = None  # "system" or "unit"
     download_view = None
@@ -95,15 +95,6 @@ class LedgerAdmin(ScopedAdmin):
         url = reverse(self.download_view, args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Download the report"))
 
-    def has_module_permission(self, request):
-        return scope.can_read_registry(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return scope.can_read_registry(request.user)
-
-    def has_add_permission(self, request):
-        return scope.can_edit_systems(request.user)
-
 
 @admin.register(Inspection)
 class InspectionAdmin(LedgerAdmin):
@@ -119,10 +110,8 @@ class InspectionAdmin(LedgerAdmin):
     def get_queryset(self, request):
         return selectors.visible_inspections(request.user).select_related("system", "recorded_by")
 
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return scope.can_edit_systems(request.user)
-        return selectors.editable_inspections(request.user).filter(pk=obj.pk).exists()
+    def editable_rows(self, request):
+        return selectors.editable_inspections(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "system":
@@ -146,10 +135,8 @@ class OrganisationAssessmentAdmin(LedgerAdmin):
     def get_queryset(self, request):
         return selectors.visible_assessments(request.user).select_related("unit", "recorded_by")
 
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return scope.can_edit_systems(request.user)
-        return selectors.editable_assessments(request.user).filter(pk=obj.pk).exists()
+    def editable_rows(self, request):
+        return selectors.editable_assessments(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":

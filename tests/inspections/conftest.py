@@ -1,16 +1,2 @@
-import pytest
-from django.utils import translation
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English (the msgids); test_translations checks Vietnamese."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Stored report files go to a temporary directory."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return settings.MEDIA_ROOT
+# English messages (the msgids) and report files in a temporary directory, as in the imports.
+from tests.imports.conftest import english, media_root  # noqa: F401
