@@ -39,12 +39,30 @@ def current_level(system, rounds=None):
     return system.level
 
 
+def time_limit(dossier_round):
+    """(stage, deadline) of a round waiting on its appraisal or approval, by the same time
+    limits as a first dossier (notifications.DossierTimeLimit); None when it waits on nobody."""
+    from notifications.models import DossierTimeLimit
+    from notifications.planner import STAGE_OF_STATUS, dossier_deadline
+
+    if dossier_round is None or dossier_round.dossier_status not in STAGE_OF_STATUS:
+        return None
+    stage, start_field, _authorities = STAGE_OF_STATUS[dossier_round.dossier_status]
+    start = getattr(dossier_round, start_field)
+    limit = DossierTimeLimit.objects.filter(stage=stage, level=dossier_round.proposed_level).first()
+    if limit is None or start is None:
+        return None
+    return limit, dossier_deadline(start, limit)
+
+
 def system_context(system):
     """What the system page shows of its rounds (templates: dossiers/_rounds.html)."""
     rounds = rounds_of(system)
+    open_round = next((r for r in rounds if r.is_open), None)
     return {
         "rounds": rounds,
-        "open_round": next((r for r in rounds if r.is_open), None),
+        "open_round": open_round,
+        "open_round_limit": time_limit(open_round),
         "level_in_force": current_level(system, rounds),
     }
 

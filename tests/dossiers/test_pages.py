@@ -124,3 +124,20 @@ def test_the_refusal_reads_in_vietnamese_by_default(client, unit):
     assert response.status_code == 200
     assert "Lần 2 của hệ thống này đang thực hiện" in response.content.decode()
     assert DossierRound.objects.count() == 1
+
+
+def test_a_round_waits_on_the_same_time_limits_as_a_first_dossier(client, unit):
+    system = SystemFactory(owner=unit, approved=True, proposed_level=2)
+    DossierRound.objects.create(
+        system=system,
+        number=2,
+        reason="x",
+        started_on=D(2025, 1, 10),
+        proposed_level=3,
+        dossier_status=DossierStatus.SUBMITTED,
+        submitted_on=D(2025, 1, 15),
+    )
+    client.force_login(user_with_role(Role.VIEWER, unit))
+    page = client.get(f"/systems/{system.pk}/").content.decode()
+    # Level 3: appraisal within 15 days of receipt (DOMAIN.md §4), as for a first dossier.
+    assert "Appraisal due by 30/01/2025" in page
