@@ -141,3 +141,14 @@ def test_a_round_waits_on_the_same_time_limits_as_a_first_dossier(client, unit):
     page = client.get(f"/systems/{system.pk}/").content.decode()
     # Level 3: appraisal within 15 days of receipt (DOMAIN.md §4), as for a first dossier.
     assert "Appraisal due by 30/01/2025" in page
+
+
+def test_the_system_page_offers_officers_the_next_step(client, unit):
+    system = SystemFactory(owner=unit, approved=True, proposed_level=2)
+    client.force_login(user_with_role(Role.OFFICER, unit))
+    page = client.get(f"/systems/{system.pk}/").content.decode()
+    assert f"/admin/dossiers/dossierround/add/?system={system.pk}" in page
+    assert f"/admin/inspections/inspection/add/?system={system.pk}" in page
+    client.force_login(user_with_role(Role.VIEWER, unit))
+    page = client.get(f"/systems/{system.pk}/").content.decode()
+    assert "/add/?system=" not in page
