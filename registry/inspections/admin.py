@@ -16,6 +16,7 @@ from registry import scope
 from registry.admin import RegistryRecordAdmin
 from registry.inspections import actions, rules, selectors
 from registry.inspections.models import Inspection, OrganisationAssessment
+from registry.names import fold_ascii
 
 # Shown read-only on every record: its file (through the scoped view) and who recorded it.
 RECORD = ("report_link", "recorded_by", "recorded_at")
@@ -78,6 +79,10 @@ class LedgerAdmin(RegistryRecordAdmin):
     date_hierarchy = None
     show_full_result_count = False
     list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are searched folded to ASCII, as the systems' list does ("ha noi" finds "Hà Nội").
+        return super().get_search_results(request, queryset, fold_ascii(search_term))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -185,6 +185,15 @@ def national_inspections(summary):
     return NationalInspections(as_of, counts["overdue"], counts["due_soon"], overdue_units)
 
 
+def inspections_between(systems, first_day, last_day):
+    """The ledger records of `systems` dated in the period, by system then date (for a period
+    report such as the annual one, Circular 12/2022 Arts. 13-14)."""
+    rows = Inspection.objects.filter(
+        system__in=systems, inspected_on__gte=first_day, inspected_on__lte=last_day
+    )
+    return rows.select_related("system").order_by("system__code", "inspected_on", "pk")
+
+
 def system_inspections(system):
     return system.inspections.select_related("recorded_by").order_by("-inspected_on", "-pk")
 

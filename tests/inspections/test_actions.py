@@ -127,3 +127,14 @@ def test_an_imported_date_never_hides_a_later_inspection_in_the_ledger():
         D(2026, 6, 1),
     ]
     assert InformationSystem.objects.get(pk=system.pk).last_inspection_on == D(2026, 6, 1)
+
+
+def test_the_records_of_a_period_for_a_report():
+    system = SystemFactory(approved=True, proposed_level=3)
+    for day in (D(2025, 12, 14), D(2025, 12, 15), D(2026, 12, 14), D(2026, 12, 15)):
+        InspectionFactory(system=system, inspected_on=day)
+    InspectionFactory(inspected_on=D(2026, 1, 1))  # another system
+    period = selectors.inspections_between(
+        InformationSystem.objects.filter(pk=system.pk), D(2025, 12, 15), D(2026, 12, 14)
+    )
+    assert [record.inspected_on for record in period] == [D(2025, 12, 15), D(2026, 12, 14)]

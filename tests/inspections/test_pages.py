@@ -197,3 +197,13 @@ def test_an_officer_records_the_organisation_assessment(client, province):
     page = client.get(f"/units/PAK/?as_of={today:%Y-%m-%d}").content.decode()
     assert f"last on {today:%d/%m/%Y}" in page
     assert AuditEvent.objects.filter(action="assessment.recorded").exists()
+
+
+def test_the_ledger_list_is_searched_without_diacritics_and_in_scope(client, province):
+    client.force_login(user_with_role(Role.OFFICER, province))
+    page = client.get("/admin/inspections/inspection/", {"q": "he thong quan ly"}).content
+    assert b"AK-LATE" in page and b"AK-SOON" in page
+    assert client.get("/admin/inspections/inspection/", {"q": "OTHER"}).status_code == 200
+    other = SystemFactory(owner=UnitFactory(), approved=True, proposed_level=3, code="ZZ-OUT")
+    InspectionFactory(system=other)
+    assert b"ZZ-OUT" not in client.get("/admin/inspections/inspection/", {"q": "ZZ"}).content
