@@ -207,3 +207,14 @@ def test_the_ledger_list_is_searched_without_diacritics_and_in_scope(client, pro
     other = SystemFactory(owner=UnitFactory(), approved=True, proposed_level=3, code="ZZ-OUT")
     InspectionFactory(system=other)
     assert b"ZZ-OUT" not in client.get("/admin/inspections/inspection/", {"q": "ZZ"}).content
+
+
+def test_a_report_file_over_the_upload_limit_is_refused_without_saving(client, province, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    system = SystemFactory(owner=province, approved=True, proposed_level=3)
+    client.force_login(user_with_role(Role.OFFICER, province))
+    report = SimpleUploadedFile("bien-ban.pdf", b"%PDF-" + b"x" * 200_000)
+    response = _post_inspection(client, system, report=report)
+    assert response.status_code == 200
+    assert "The file is larger than the upload limit." in response.content.decode()
+    assert not system.inspections.exists()
