@@ -1,5 +1,8 @@
 """Reads of the re-determination rounds: who may see which, and the decision in force."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from registry import scope
@@ -37,6 +40,41 @@ def current_level(system, rounds=None):
     if decided:
         return max(decided, key=lambda r: (r.decision_date, r.number)).approved_level
     return system.level
+
+
+@dataclass(frozen=True)
+class Decision:
+    number: str
+    date: datetime.date
+    authority: str
+    level: int
+    round: int  # 1: the system's own dossier
+
+
+def decisions_in_force(systems, as_of):
+    """{system id: Decision} of the approval in force on `as_of` for each of `systems` (a
+    list of loaded systems): its latest re-determination decided by then, else its own
+    approval if decided by then. One query, for lists such as the annual report's."""
+    rounds = DossierRound.objects.filter(
+        system__in=[system.pk for system in systems], decision_date__lte=as_of
+    ).order_by("system_id", "decision_date", "number")
+    latest = {r.system_id: r for r in rounds}  # the last one per system wins
+    decisions = {}
+    for system in systems:
+        source, number = latest.get(system.pk), None
+        if source is not None:
+            number = source.number
+        elif system.decision_date and system.decision_date <= as_of:
+            source, number = system, 1
+        if source is not None:
+            decisions[system.pk] = Decision(
+                source.decision_number,
+                source.decision_date,
+                source.decision_authority,
+                source.approved_level,
+                number,
+            )
+    return decisions
 
 
 def time_limit(dossier_round):

@@ -221,3 +221,20 @@ def test_a_round_starts_after_the_decision_it_replaces(officer):
             today=TODAY,
         )
     assert "started_on" in error.value.message_dict
+
+
+def test_the_decision_in_force_on_a_date(officer, django_assert_num_queries):
+    redetermined = SystemFactory(approved=True, proposed_level=2)
+    redetermine(redetermined, officer, level=3)
+    plain = SystemFactory(approved=True, proposed_level=4)
+    drafting = SystemFactory(proposed_level=1)
+    systems = [redetermined, plain, drafting]
+    with django_assert_num_queries(1):
+        before = selectors.decisions_in_force(systems, D(2025, 2, 28))
+    after = selectors.decisions_in_force(systems, D(2025, 3, 1))
+    assert (before[redetermined.pk].level, before[redetermined.pk].round) == (2, 1)
+    assert after[redetermined.pk] == selectors.Decision(
+        "15/QĐ-UBND", D(2025, 3, 1), Authority.SYSTEM_OWNER, 3, 2
+    )
+    assert after[plain.pk].level == 4 and drafting.pk not in after
+    assert selectors.decisions_in_force(systems, D(2024, 3, 31)) == {}
