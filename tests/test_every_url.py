@@ -192,24 +192,19 @@ def _audit_event(world, side):
     return record("role.granted", actor=actor, unit=world.units[side], target=world.units[side])
 
 
-def _inspection(world, side):
-    return Inspection.objects.create(
-        system=world.systems[side],
-        inspected_on=datetime.date(2024, 6, 1),
-        kind="self_assessment",
-        result="passed",
-        notes=MARKER if side == "other" else "",
-    )
+def _ledger_entry(model, subject, objects):
+    """An inspection of a system, or an assessment of a unit, of the side's world."""
 
+    def make(world, side):
+        return model.objects.create(
+            **{subject: getattr(world, objects)[side]},
+            inspected_on=datetime.date(2024, 6, 1),
+            kind="independent",
+            result="passed",
+            notes=MARKER if side == "other" else "",
+        )
 
-def _assessment(world, side):
-    return OrganisationAssessment.objects.create(
-        unit=world.units[side],
-        inspected_on=datetime.date(2024, 6, 1),
-        kind="independent",
-        result="passed",
-        notes=MARKER if side == "other" else "",
-    )
+    return make
 
 
 def _round(world, side):
@@ -262,8 +257,8 @@ OBJECT_MAKERS = {
     ],
     "auth.group": _group,
     "audit.auditevent": _audit_event,
-    "inspections.inspection": _inspection,
-    "inspections.organisationassessment": _assessment,
+    "inspections.inspection": _ledger_entry(Inspection, "system", "systems"),
+    "inspections.organisationassessment": _ledger_entry(OrganisationAssessment, "unit", "units"),
     "dossiers.dossierround": _round,
 }
 

@@ -13,8 +13,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.choices import Authority, DossierStatus
+from registry.choices import DossierStatus
 from registry.models import LEVEL_VALIDATORS, InformationSystem
+
+
+def _as_on_the_system(name):
+    """A new field made like the system's own `name` field (label, type, choices, checks)."""
+    return InformationSystem._meta.get_field(name).clone()
 
 
 class DossierRound(models.Model):
@@ -30,23 +35,15 @@ class DossierRound(models.Model):
     proposed_level = models.PositiveSmallIntegerField(
         _("proposed level"), validators=LEVEL_VALIDATORS
     )
-    dossier_status = models.CharField(
-        _("dossier status"),
-        max_length=16,
-        choices=DossierStatus.choices,
-        default=DossierStatus.DRAFTING,
-    )
-    submitted_on = models.DateField(_("sent for appraisal on"), null=True, blank=True)
-    appraised_on = models.DateField(_("appraised on"), null=True, blank=True)
-    returned_on = models.DateField(_("returned for revision on"), null=True, blank=True)
-    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    decision_authority = models.CharField(
-        _("signing authority"), max_length=32, choices=Authority.choices, blank=True
-    )
-    approved_level = models.PositiveSmallIntegerField(
-        _("approved level"), null=True, blank=True, validators=LEVEL_VALIDATORS
-    )
+    # A round's dossier is the first round's, field for field (registry.models).
+    dossier_status = _as_on_the_system("dossier_status")
+    submitted_on = _as_on_the_system("submitted_on")
+    appraised_on = _as_on_the_system("appraised_on")
+    returned_on = _as_on_the_system("returned_on")
+    decision_number = _as_on_the_system("decision_number")
+    decision_date = _as_on_the_system("decision_date")
+    decision_authority = _as_on_the_system("decision_authority")
+    approved_level = _as_on_the_system("approved_level")
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.cookies["django_language"] = "en"
-
-
 @pytest.fixture
 def unit():
     return UnitFactory(code="PRD", name="Tỉnh Rà Duyệt")

@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    """Pages in English, the msgids asserted here; one test reads the Vietnamese default."""
-    client.cookies["django_language"] = "en"
-
-
 @pytest.fixture
 def province():
     province = UnitFactory(code="PAK", name="Tỉnh An Khang")

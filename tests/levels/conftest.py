@@ -1,2 +1,2 @@
-# English messages (the msgids) and report files in a temporary directory, as in the imports.
-from tests.imports.conftest import english, media_root  # noqa: F401
+# English messages and pages, report files in a temporary directory (tests/inspections).
+from tests.inspections.conftest import english, english_pages, media_root  # noqa: F401

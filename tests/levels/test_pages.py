@@ -14,11 +14,6 @@ from tests.factories import SystemFactory, UnitFactory, user_with_role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.cookies["django_language"] = "en"
-
-
 def _form_data(system, **changes):
     data = {k: ("" if v is None else v) for k, v in model_to_dict(system).items()}
     data.update(changes, _save="1")
