@@ -19,10 +19,12 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Q, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from compliance.rates import is_below_threshold, percent
+from registry.dossiers.models import DossierRound
 from registry.models import (
     Deployment,
     DossierStatus,
@@ -192,11 +194,23 @@ def fully_deployed_as_of(as_of):
 
 
 def level_as_of(as_of):
-    """The approved level once approved by that date, else the proposed one."""
-    return Case(
-        When(approved_as_of(as_of), then=F("approved_level")),
-        default=F("proposed_level"),
-        output_field=IntegerField(),
+    """The level in force on that date: that of the latest re-determination decided by then
+    (registry/dossiers), else the approved level once approved, else the proposed one.
+
+    A re-determination in progress changes nothing: the old approval stays in force until
+    the new decision, which replaces it from its date (Decree 85/2016 Art. 18). One scalar
+    subquery: the summary stays one query."""
+    redetermined = DossierRound.objects.filter(system=OuterRef("pk"), decision_date__lte=as_of)
+    return Coalesce(
+        Subquery(
+            redetermined.order_by("-decision_date", "-number").values("approved_level")[:1],
+            output_field=IntegerField(),
+        ),
+        Case(
+            When(approved_as_of(as_of), then=F("approved_level")),
+            default=F("proposed_level"),
+            output_field=IntegerField(),
+        ),
     )
 
 

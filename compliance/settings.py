@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "registry.api",
+    "registry.inspections",
+    "registry.dossiers",
+    "registry.levels",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +219,8 @@ REMINDER_LIST_LIMIT = 10  # outstanding systems listed in a digest, highest leve
 DOSSIER_REMINDER_WORKING_DAYS_BEFORE = 2
 INSPECTION_INTERVAL_MONTHS = {3: 12, 4: 12, 5: 6}  # Decree 85/2016 Art. 20
 INSPECTION_DIGEST_HORIZON_DAYS = 30
+# Issue 14: the whole organisation is assessed every 2 years (Decree 85/2016 Art. 20).
+ORGANISATION_ASSESSMENT_INTERVAL_MONTHS = 24
 # Issue 3: the compliance snapshot of the month just ended (per unit, per group, national),
 # on the 1st at 00:30, as of the last day of the previous month.
 CELERY_BEAT_SCHEDULE["monthly-compliance-snapshot"] = {

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/api-tokens/", include("registry.api.page_urls")),
     path("accounts/", include("registry.accounts.urls")),
     path("api/v1/", include("registry.api.urls")),
+    path("inspections/", include("registry.inspections.urls")),
+    path("levels/", include("registry.levels.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -33,6 +33,8 @@ from compliance.trends import load_series, with_live_point
 from registry import scope
 from registry.accounts import second_factor
 from registry.audit.actions import record
+from registry.dossiers import selectors as dossiers
+from registry.inspections import selectors as inspections
 from registry.models import ReportingGroup
 from registry.reorganisation.structure import Structure
 
@@ -150,7 +152,9 @@ def _national_admin_only(request):
 @read_only_page
 def national(request):
     _national_admin_only(request)
-    return render(request, "compliance/national.html", _national_data(request))
+    data = _national_data(request)
+    data.update(inspections.national_context(data["summary"]))
+    return render(request, "compliance/national.html", data)
 
 
 @read_only_page
@@ -275,6 +279,7 @@ def unit_page(request, code):
     if "absence" in data:
         return render(request, "compliance/unit_absent.html", data)
     data["can_edit"] = scope.can_edit_systems(request.user)
+    data.update(inspections.unit_context(data["unit"], data["as_of"]))
     return render(request, "compliance/unit.html", data)
 
 
@@ -306,8 +311,17 @@ def system_page(request, pk):
     system = scope.get_system_for_user(request.user, pk)
     can_edit = scope.editable_systems(request.user).filter(pk=pk).exists()
     admin_url = reverse("admin:registry_informationsystem_change", args=[pk]) if can_edit else ""
+    rounds = dossiers.system_context(system)
+    history = change_history(system, request.user)
+    history += dossiers.rounds_history(rounds["rounds"], request.user)
     return render(
         request,
         "compliance/system.html",
-        {"system": system, "history": change_history(system, request.user), "admin_url": admin_url},
+        {
+            "system": system,
+            "history": sorted(history, key=lambda entry: entry.when, reverse=True),
+            "admin_url": admin_url,
+            **rounds,
+            **inspections.system_context(system, rounds["level_in_force"]),
+        },
     )

@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from compliance.annual.selectors import filed_unit_ids
 from compliance.selectors import (
     REQUIREMENT_ANNUAL_REPORT,
-    REQUIREMENT_INSPECTION,
     counts_by_owner,
     deadline_outstanding,
-    months_before,
     systems_as_of,
 )
+from registry.inspections.rules import next_due
+from registry.inspections.selectors import systems_due
 from registry.models import Authority, DossierStatus, Role
 from registry.reorganisation.structure import structures_cached
 from registry.transitions import APPRAISER_BY_LEVEL, APPROVER_BY_LEVEL
@@ -343,20 +343,16 @@ def _next_month(as_of):
 
 
 def inspection_systems(as_of):
-    """Level 3-5 systems whose inspection is overdue or due within the horizon."""
-    horizon = as_of + datetime.timedelta(days=settings.INSPECTION_DIGEST_HORIZON_DAYS)
-    intervals = settings.INSPECTION_INTERVAL_MONTHS
-    return deadline_outstanding(
-        REQUIREMENT_INSPECTION, as_of, horizon, levels=list(intervals), intervals=intervals
-    )
+    """Level 3-5 systems whose inspection is overdue or due within the horizon, by the
+    inspection ledger as of that date (registry/inspections)."""
+    return systems_due(systems_as_of(as_of), as_of)
 
 
 def next_inspection_due(system):
     """The date the system's next inspection is due; None if never inspected (due now)."""
-    if system.last_inspection_on is None:
+    if system.last_inspected_then is None:
         return None
-    months = settings.INSPECTION_INTERVAL_MONTHS[system.level_then]
-    return months_before(system.last_inspection_on, -months)
+    return next_due(system.level_then, system.last_inspected_then)
 
 
 def _inspection_deliveries(directory, as_of):

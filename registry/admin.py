@@ -7,17 +7,20 @@ object outside the user's scope answers 404 on every URL: the site guards every
 object URL through each admin's get_queryset (registry/admin_site.py).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from compliance.selectors import level_as_of
 from registry import scope
 from registry.admin_site import ScopedAdminMixin
 from registry.audit.actions import record_role_change
 from registry.import_admin import ImportBatchAdmin, import_export_urls
+from registry.levels import display as levels_display
 from registry.models import ImportBatch, InformationSystem, Membership, Unit
 from registry.names import fold_ascii
 from registry.reorganisation.structure import Structure
@@ -98,13 +101,34 @@ class LevelFilter(admin.SimpleListFilter):
         level = _as_int(self.value())
         if level is None:
             return queryset
-        return queryset.filter(
-            Q(approved_level=level) | Q(approved_level__isnull=True, proposed_level=level)
-        )
+        return queryset.filter(level_now=level)
+
+
+class RegistryRecordAdmin(ScopedAdmin):
+    """A record officers keep about their systems (the systems themselves, their inspections,
+    their re-determinations): read by every registry reader, added by officers, changed where
+    `editable_rows` (a scoped queryset) holds it."""
+
+    def editable_rows(self, request):
+        raise NotImplementedError
+
+    def has_module_permission(self, request):
+        return scope.can_read_registry(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scope.can_read_registry(request.user)
+
+    def has_add_permission(self, request):
+        return scope.can_edit_systems(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return scope.can_edit_systems(request.user)
+        return self.editable_rows(request).filter(pk=obj.pk).exists()
 
 
 @admin.register(InformationSystem)
-class InformationSystemAdmin(ScopedAdmin):
+class InformationSystemAdmin(RegistryRecordAdmin):
     list_display = (
         "code",
         "name",
@@ -121,6 +145,8 @@ class InformationSystemAdmin(ScopedAdmin):
     search_fields = ("code",)  # see get_search_results
     show_full_result_count = False
     list_per_page = 50
+    # Derived from the inspection ledger (registry/inspections/actions.py), never typed in.
+    readonly_fields = ("last_inspection_on", "suggested_level")
     fieldsets = (
         (None, {"fields": ("code", "name", "owner", "operator", "responsible_officer")}),
         (
@@ -131,6 +157,14 @@ class InformationSystemAdmin(ScopedAdmin):
                     "handles_private_data",
                     "handles_personal_data",
                     "handles_state_secrets",
+                    # The other criteria of the level (registry/levels).
+                    "online_service_level",
+                    "user_count_band",
+                    "conditional_business",
+                    "infrastructure_reach",
+                    "security_harm",
+                    "industrial_works_grade",
+                    "national_role",
                 )
             },
         ),
@@ -140,6 +174,7 @@ class InformationSystemAdmin(ScopedAdmin):
             {
                 "fields": (
                     "proposed_level",
+                    "suggested_level",
                     "dossier_status",
                     "submitted_on",
                     "appraised_on",
@@ -168,12 +203,25 @@ class InformationSystemAdmin(ScopedAdmin):
     def owner_name(self, obj):
         return obj.owner.name
 
+    @admin.display(description=levels_display.SUGGESTION_LABEL)
+    def suggested_level(self, obj):
+        return levels_display.suggestion_html(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Advice, never a refusal (Decree 85/2016 Arts. 7-11, registry/levels/rules.py).
+        warning = levels_display.below_warning(obj)
+        if warning:
+            messages.warning(request, warning)
+
     @admin.display(description=_("level"))
     def level_display(self, obj):
-        return obj.level or "—"
+        return getattr(obj, "level_now", obj.level) or "—"
 
     def get_queryset(self, request):
-        return scope.visible_systems(request.user).select_related("owner")
+        # The level in force today, a re-determination's once decided (registry/dossiers).
+        systems = scope.visible_systems(request.user).select_related("owner")
+        return systems.annotate(level_now=level_as_of(timezone.localdate()))
 
     def get_urls(self):
         # Import (upload, dry run, confirm), template and export: registry/import_admin.py.
@@ -220,19 +268,8 @@ class InformationSystemAdmin(ScopedAdmin):
         rows = self.get_queryset(request).filter(pk=_as_int(unquote(object_id)))
         return rows.values_list(attname, flat=True).first()
 
-    def has_module_permission(self, request):
-        return scope.can_read_registry(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return scope.can_read_registry(request.user)
-
-    def has_add_permission(self, request):
-        return scope.can_edit_systems(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return scope.can_edit_systems(request.user)
-        return scope.editable_systems(request.user).filter(pk=obj.pk).exists()
+    def editable_rows(self, request):
+        return scope.editable_systems(request.user)
 
 
 @admin.register(Unit)

@@ -13,6 +13,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from registry.levels.choices import (
+    IndustrialWorksGrade,
+    InfrastructureReach,
+    NationalRole,
+    SecurityHarm,
+    UserBand,
+)
 from registry.models import Authority, Deployment, DossierStatus, Lifecycle, SystemType
 from registry.names import fold_ascii
 from registry.transitions import normalize_code, validate_code
@@ -99,6 +106,34 @@ AUTHORITY_WORDS = {
         "Cơ quan chức năng quốc gia",
         "National authority",
     ),
+}
+USER_BAND_WORDS = {
+    UserBand.UNDER_10000: ("Dưới 10.000", "Dưới 10000", "Fewer than 10,000", "Under 10000"),
+    UserBand.FROM_10000: ("Từ 10.000 trở lên", "Từ 10000 trở lên", "10,000 or more", "10000+"),
+}
+REACH_WORDS = {
+    InfrastructureReach.SINGLE_AGENCY: ("Một cơ quan", "Single agency"),
+    InfrastructureReach.SECTOR_OR_PROVINCE: (
+        "Dùng chung trong ngành hoặc tỉnh",
+        "Ngành, tỉnh",
+        "Sector or province",
+    ),
+    InfrastructureReach.NATIONWIDE: ("Dùng chung toàn quốc, vận hành 24/7", "Nationwide"),
+    InfrastructureReach.INTERNATIONAL: ("Kết nối quốc tế", "International"),
+}
+HARM_WORDS = {
+    SecurityHarm.HARM: ("Gây tổn hại", "Harm"),
+    SecurityHarm.SERIOUS: ("Tổn hại nghiêm trọng", "Serious"),
+    SecurityHarm.ESPECIALLY_SERIOUS: ("Tổn hại đặc biệt nghiêm trọng", "Especially serious"),
+}
+WORKS_WORDS = {
+    IndustrialWorksGrade.GRADE_II_TO_IV: ("Cấp II đến IV", "Cấp II-IV", "Grade II to IV"),
+    IndustrialWorksGrade.GRADE_I: ("Cấp I", "Grade I"),
+}
+ROLE_WORDS = {
+    NationalRole.E_GOVERNMENT: ("Chính phủ điện tử quốc gia, vận hành 24/7", "E-government"),
+    NationalRole.NATIONAL_DATA: ("Lưu trữ dữ liệu quốc gia đặc biệt quan trọng", "National data"),
+    NationalRole.DESIGNATED: ("Do Thủ tướng Chính phủ chỉ định", "Designated"),
 }
 TRUE_WORDS = ("Có", "x", "Yes", "True", "1", "Đúng")
 FALSE_WORDS = ("Không", "No", "False", "0", "Sai")
@@ -289,6 +324,55 @@ COLUMNS = (
         kind="bool",
     ),
     Column("handles_state_secrets", "Bí mật nhà nước", ("State secrets",), kind="bool"),
+    # Issue 14: the other criteria of the level (registry/levels/rules.py).
+    Column(
+        "online_service_level",
+        "Mức độ dịch vụ công trực tuyến",
+        ("Mức độ DVCTT", "Online public service level"),
+        kind="level",
+        help="1 đến 4; chỉ với dịch vụ công trực tuyến.",
+    ),
+    Column(
+        "user_count_band",
+        "Số người dùng",
+        ("Quy mô người dùng", "Users"),
+        kind="choice",
+        words=USER_BAND_WORDS,
+    ),
+    Column(
+        "conditional_business",
+        "Ngành nghề kinh doanh có điều kiện",
+        ("Kinh doanh có điều kiện", "Conditional business line"),
+        kind="bool",
+    ),
+    Column(
+        "infrastructure_reach",
+        "Phạm vi hạ tầng",
+        ("Infrastructure reach",),
+        kind="choice",
+        words=REACH_WORDS,
+    ),
+    Column(
+        "security_harm",
+        "Mức tổn hại quốc phòng, an ninh quốc gia",
+        ("Tổn hại an ninh quốc gia", "Harm to national security"),
+        kind="choice",
+        words=HARM_WORDS,
+    ),
+    Column(
+        "industrial_works_grade",
+        "Cấp công trình (điều khiển công nghiệp)",
+        ("Cấp công trình", "Grade of the works"),
+        kind="choice",
+        words=WORKS_WORDS,
+    ),
+    Column(
+        "national_role",
+        "Vai trò quốc gia",
+        ("National role",),
+        kind="choice",
+        words=ROLE_WORDS,
+    ),
     Column(
         "lifecycle",
         "Tình trạng hoạt động",

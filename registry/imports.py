@@ -37,6 +37,7 @@ from registry.import_files import (
     read_table,
     receive,
 )
+from registry.inspections.actions import mirror_imported_dates
 from registry.models import ImportBatch, ImportStatus, InformationSystem, Unit
 from registry.names import UnitResolver, fold_ascii
 from registry.reorganisation.structure import Timeline
@@ -231,6 +232,7 @@ def _run(table, report, user, unit, sheet, upload, today):
         if report.ok and not report.dry_run:
             _record(report, user, unit, sheet, upload)
             plan.write(report.batch)
+            mirror_imported_dates(plan.inspection_dates_written(), actor=user)
             return report
     return _record(report, user, unit, sheet, upload)
 
@@ -489,6 +491,12 @@ class _Plan:
                 fields.update(changed)
             systems = [system for system, _changed in self.updates]
             bulk_update_with_history(systems, InformationSystem, sorted(fields), **options)
+
+    def inspection_dates_written(self):
+        """Systems whose last-inspection date this import set or cleared (the ledger's input)."""
+        created = [system for system in self.creates if system.last_inspection_on]
+        changed = [s for s, fields in self.updates if "last_inspection_on" in fields]
+        return created + changed
 
 
 class _Marker:

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from registry import transitions
 from registry.choices import Authority, Deployment, DossierStatus, Lifecycle
+from registry.levels import choices as levels
 from registry.names import fold_ascii
 from registry.text import clean_text_fields
 
@@ -234,6 +235,45 @@ class InformationSystem(models.Model):
     handles_private_data = models.BooleanField(_("private information"), default=False)
     handles_personal_data = models.BooleanField(_("personal data"), default=False)
     handles_state_secrets = models.BooleanField(_("state secrets"), default=False)
+    # Issue 14: the other criteria of Decree 85/2016 Arts. 7-11 (registry/levels/rules.py).
+    online_service_level = models.PositiveSmallIntegerField(
+        levels.LABELS["online_service_level"],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=levels.HELP["online_service_level"],
+    )
+    user_count_band = models.CharField(
+        levels.LABELS["user_count_band"],
+        max_length=16,
+        choices=levels.UserBand.choices,
+        blank=True,
+    )
+    conditional_business = models.BooleanField(levels.LABELS["conditional_business"], default=False)
+    infrastructure_reach = models.CharField(
+        levels.LABELS["infrastructure_reach"],
+        max_length=16,
+        choices=levels.InfrastructureReach.choices,
+        blank=True,
+    )
+    security_harm = models.CharField(
+        levels.LABELS["security_harm"],
+        max_length=20,
+        choices=levels.SecurityHarm.choices,
+        blank=True,
+    )
+    industrial_works_grade = models.CharField(
+        levels.LABELS["industrial_works_grade"],
+        max_length=12,
+        choices=levels.IndustrialWorksGrade.choices,
+        blank=True,
+    )
+    national_role = models.CharField(
+        levels.LABELS["national_role"],
+        max_length=16,
+        choices=levels.NationalRole.choices,
+        blank=True,
+    )
 
     lifecycle = models.CharField(
         _("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.OPERATING

@@ -41,6 +41,8 @@ from notifications.models import (
     UnknownOutcomeDelivery,
 )
 from registry.audit.actions import record
+from registry.dossiers.models import DossierRound
+from registry.inspections.models import Inspection, OrganisationAssessment
 from registry.models import ImportBatch, Membership, Role
 from registry.reorganisation.models import UnitChange
 from tests.accounts.sessions import password_only
@@ -204,6 +206,31 @@ def _unit_change(world, side):
     )
 
 
+def _ledger_entry(model, subject, objects):
+    """An inspection of a system, or an assessment of a unit, of the side's world."""
+
+    def make(world, side):
+        return model.objects.create(
+            **{subject: getattr(world, objects)[side]},
+            inspected_on=datetime.date(2024, 6, 1),
+            kind="independent",
+            result="passed",
+            notes=MARKER if side == "other" else "",
+        )
+
+    return make
+
+
+def _round(world, side):
+    return DossierRound.objects.create(
+        system=world.systems[side],
+        number=2,
+        reason=f"Đổi {MARKER}" if side == "other" else "Đổi",
+        started_on=datetime.date(2025, 1, 10),
+        proposed_level=3,
+    )
+
+
 def _group(world, side):
     return Group.objects.create(name=f"group {MARKER if side == 'other' else side}")
 
@@ -245,6 +272,9 @@ OBJECT_MAKERS = {
     "auth.group": _group,
     "audit.auditevent": _audit_event,
     "reorganisation.unitchange": _unit_change,
+    "inspections.inspection": _ledger_entry(Inspection, "system", "systems"),
+    "inspections.organisationassessment": _ledger_entry(OrganisationAssessment, "unit", "units"),
+    "dossiers.dossierround": _round,
 }
 
 
@@ -266,19 +296,22 @@ class Family:
 
 EVERY_SIDE = dict.fromkeys(SIDES, {"national"})
 NOBODY = Family(readers={})  # library admins: Django model permissions, which no role holds
+# The systems, and what officers record about them or their units (inspections, organisation
+# assessments, re-determination rounds): read in the subtree, written by its officers.
+SYSTEM_RECORDS = Family(
+    readers={
+        "own": A_ALL | {"national"},
+        "above": A_PROVINCE | {"national"},
+        "other": {"national"},
+    },
+    writers={
+        "own": OFFICERS | {"national"},
+        "above": {"officer", "national"},
+        "other": {"national"},
+    },
+)
 FAMILIES = {
-    "registry.informationsystem": Family(
-        readers={
-            "own": A_ALL | {"national"},
-            "above": A_PROVINCE | {"national"},
-            "other": {"national"},
-        },
-        writers={
-            "own": OFFICERS | {"national"},
-            "above": {"officer", "national"},
-            "other": {"national"},
-        },
-    ),
+    "registry.informationsystem": SYSTEM_RECORDS,
     "registry.unit": Family(
         readers={
             "own": A_ALL | {"national"},
@@ -310,6 +343,11 @@ FAMILIES = {
     ),
     # Recorded by national administrators, then never edited: cancelled by an action.
     "reorganisation.unitchange": Family(readers=EVERY_SIDE, adders=frozenset({"national"})),
+    # The inspection ledger (registry/inspections): scoped by its system, or its unit.
+    "inspections.inspection": SYSTEM_RECORDS,
+    "inspections.organisationassessment": SYSTEM_RECORDS,
+    # Re-determination rounds (registry/dossiers): scoped by their system; this one is open.
+    "dossiers.dossierround": SYSTEM_RECORDS,
     **{
         label: NOBODY
         for label in OBJECT_MAKERS
@@ -576,6 +614,24 @@ PAGES = {
         lambda role, side: 405,
         post=lambda role, side: None if _unit_readers(role, side) else NOT_FOUND,
     ),
+    # Report files of the inspection ledger: none stored here, so a 404 in scope too, and
+    # never a leak (tests/inspections/test_pages.py downloads one).
+    "inspections/<int:pk>/report/": Page(
+        lambda w, s: f"/inspections/{w.objects['inspections.inspection', s].pk}/report/",
+        lambda role, side: NOT_FOUND,
+    ),
+    "inspections/assessments/<int:pk>/report/": Page(
+        lambda w, s: (
+            f"/inspections/assessments/{w.objects['inspections.organisationassessment', s].pk}"
+            "/report/"
+        ),
+        lambda role, side: NOT_FOUND,
+    ),
+    # Systems below the level the criteria give (registry/levels): every reader, in scope.
+    "levels/below-suggestion/": Page(
+        lambda w, s: "/levels/below-suggestion/",
+        lambda role, side: OK if role in REGISTRY_READERS else FORBIDDEN,
+    ),
     # The admin site's own pages.
     "admin/": Page(lambda w, s: "/admin/", LOGGED_IN_ANY),
     "admin/login/": Page(lambda w, s: "/admin/login/", lambda role, side: REDIRECT),
@@ -774,6 +830,9 @@ DUMPED_APPS = (
     "auth",
     "django_celery_beat",
     "admin",
+    "inspections",
+    "dossiers",
+    "reorganisation",
 )
 
 

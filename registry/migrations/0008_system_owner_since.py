@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
         ('registry', '0007_unit_changes_dated'),
         ("registry", "0007_annual_unit_security_rules"),
         ("registry", "0007_issue16_history_api_token"),
+        ("registry", "0007_levels_system_attributes"),
     ]
 
     operations = [

@@ -11,6 +11,7 @@ from notifications.planner import plan_day
 from notifications.sending import SENT, send_batch
 from registry.models import Role, Unit
 from tests.factories import SubUnitFactory, SystemFactory, UnitFactory
+from tests.inspections.factories import InspectionFactory
 
 from .conftest import seed_deadlines, staff_units
 
@@ -26,8 +27,11 @@ def build(units):
         department = SubUnitFactory(parent=province)
         made += [province, department]
         for owner in (province, department):
-            SystemFactory(
-                owner=owner, proposed_level=5, last_inspection_on=datetime.date(2024, 1, 1)
+            InspectionFactory(
+                system__owner=owner,
+                system__proposed_level=5,
+                system__approved=False,
+                inspected_on=datetime.date(2024, 1, 1),
             )
             SystemFactory(
                 owner=owner,

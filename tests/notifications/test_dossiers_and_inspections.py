@@ -10,6 +10,7 @@ from notifications.planner import plan_day
 from notifications.tasks import plan_reminders
 from registry.models import Role
 from tests.factories import SystemFactory, UnitFactory, user_with_role
+from tests.inspections.factories import InspectionFactory
 
 from .conftest import mails_of, staff_units
 
@@ -116,13 +117,14 @@ def test_a_dossier_that_moved_on_is_not_reminded(unit, mailoutbox):
 
 
 def test_monthly_inspection_digest_to_officers(unit, mailoutbox):
-    overdue = SystemFactory(
-        owner=unit, approved=True, proposed_level=5, last_inspection_on=D(2024, 3, 1)
-    )
-    soon = SystemFactory(
-        owner=unit, approved=True, proposed_level=3, last_inspection_on=D(2023, 10, 15)
-    )
-    SystemFactory(owner=unit, approved=True, proposed_level=4, last_inspection_on=D(2024, 1, 10))
+    # The digest reads the inspection ledger (registry/inspections).
+    overdue = InspectionFactory(
+        system__owner=unit, system__proposed_level=5, inspected_on=D(2024, 3, 1)
+    ).system
+    soon = InspectionFactory(
+        system__owner=unit, system__proposed_level=3, inspected_on=D(2023, 10, 15)
+    ).system
+    InspectionFactory(system__owner=unit, system__proposed_level=4, inspected_on=D(2024, 1, 10))
     SystemFactory(owner=unit, proposed_level=2)  # not inspected periodically
     run(D(2024, 9, 23))
     digest = Delivery.objects.get(kind=Kind.INSPECTION)
