@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compliance.date_input import DayFirstDateInput
 from compliance.reports.models import ReportFormat
 from registry.scope import is_national_admin, visible_units
 
@@ -17,9 +18,7 @@ class ReportRequestForm(forms.Form):
     (no unit) only for national administrators."""
 
     unit = UnitChoiceField(label=_("Unit"), queryset=None)
-    as_of = forms.DateField(
-        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    as_of = forms.DateField(label=_("As of"), widget=DayFirstDateInput())
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
 
     def __init__(self, *args, user, **kwargs):
