@@ -141,7 +141,7 @@ def test_a_past_version_page_is_in_vietnamese(two_units, national_admin, client)
     )
     html = client.get(url).content.decode()
     assert f"<h1>Xem phiên bản: {system}</h1>" in html
-    assert "Lịch sử thay đổi</a>" in html and "Bản ghi nhớ" not in html
+    assert "Lịch sử</a>" in html and "Bản ghi nhớ" not in html
 
 
 def test_a_system_that_moved_in_names_neither_its_former_unit_nor_its_people(
