@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registry.accounts",
     "registry.audit",
     "registry.reorganisation",
+    "registry.notes",
 ]
 
 MIDDLEWARE = [

@@ -17,4 +17,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", compliance_views.home, name="home"),
     path("", include("compliance.page_urls")),
+    path("", include("registry.notes.urls")),
 ]
