@@ -6,11 +6,12 @@ revert", "None", "User:", "Historical …"); the browser and server tests check 
 import re
 from html.parser import HTMLParser
 
+# Whole words only: no letter may touch either end (\b would miss "User:" before a space).
 ENGLISH = re.compile(
-    r"\b(Skip|Toggle|Model name|Add link|Change or view|Please correct|Choose a date|revert|"
-    r"Revert|History|Historical|Registry|None|User:|Home|Filter|Show counts|Search|Add|"
+    r"(?<!\w)(Skip|Toggle|Model name|Add link|Change or view|Please correct|Choose a date|revert|"
+    r"Revert|History|Historical|Registry|None|Home|Filter|Show counts|Search|Add|"
     r"Change|View site|Log out|Welcome|Clear all|results?|Today|Now|Save|Delete|Close|"
-    r"Error|Sidebar|Breadcrumbs)\b"
+    r"Error|Sidebar|Breadcrumbs|Username|Password|User)(?!\w)"
 )
 
 

@@ -4,6 +4,7 @@ without a word of English; values by their labels; the History button reads "L�
 import datetime
 
 import pytest
+from django.contrib import admin
 
 from registry.models import Deployment, Role
 from tests.admin_language.english import english_in, page_text
@@ -89,3 +90,24 @@ def test_empty_filter_choices_read_tat_ca(officer_client):
     text = _text(officer_client, SYSTEMS)
     assert "Tất cả" in text
     assert "---------" not in text
+
+
+def test_no_list_or_form_of_any_admin_shows_english_to_a_national_admin(
+    client, national_admin, two_units
+):
+    client.force_login(national_admin)
+    opened = set()
+    for model in admin.site._registry:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for url in (base, f"{base}add/"):
+            response = client.get(url)
+            if response.status_code != 200:
+                continue  # e.g. an append-only log has no add page
+            opened.add(url)
+            assert english_in(page_text(response.content.decode())) == [], url
+    assert {
+        "/admin/registry/unit/add/",
+        "/admin/registry/membership/add/",
+        "/admin/notifications/recipientpreference/add/",
+        "/admin/audit/auditevent/",
+    } <= opened
