@@ -111,3 +111,8 @@ def test_no_list_or_form_of_any_admin_shows_english_to_a_national_admin(
         "/admin/notifications/recipientpreference/add/",
         "/admin/audit/auditevent/",
     } <= opened
+
+
+def test_the_admins_calendar_names_the_days_in_vietnamese(officer_client):
+    catalog = officer_client.get("/admin/jsi18n/").content.decode()
+    assert '"Sunday": "Ch\\u1ee7 nh\\u1eadt"' in catalog or '"Sunday": "Chủ nhật"' in catalog
