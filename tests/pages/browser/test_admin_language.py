@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.admin import InformationSystemAdmin
 from registry.models import InformationSystem, Role
 from tests.admin_language.english import english_in
 from tests.pages.browser.site_pages import OFFICER_UNIT
@@ -15,16 +16,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 DESKTOP, PHONE = (1366, 768), (390, 844)
 CHANGE_LIST = "/admin/registry/informationsystem/"
-COLUMNS = (
-    "code",
-    "short_name",
-    "owner_name",
-    "level_display",
-    "dossier_status",
-    "deployment",
-    "lifecycle",
-    "updated_on",
-)
+COLUMNS = InformationSystemAdmin.list_display
 WIDTHS_JS = """() => [
   document.documentElement.scrollWidth,
   window.innerWidth,
