@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from compliance.cli import fit_words
-from compliance.filters import AsOfForm
+from compliance.filters import AsOfForm, NationalFilter
 from compliance.reports.forms import ReportRequestForm
 from registry.models import Role
 from tests.factories import SystemFactory, UnitFactory, user_with_role
@@ -101,3 +101,11 @@ def test_the_summary_table_cuts_long_names_at_words_and_keeps_the_no_systems_not
         assert long_name.startswith(kept)
         assert long_name[len(kept)] == " "  # the cut falls between words
     assert any(label.endswith("(no systems declared)") for label in labels)
+
+
+@pytest.mark.parametrize(("language", "label"), [("vi", "Tất cả"), ("en", "All")])
+def test_an_empty_filter_choice_reads_all(language, label):
+    with translation.override(language):
+        html = str(NationalFilter(data={}).form["group"])
+    assert f'<option value="" selected>{label}</option>' in html
+    assert "---------" not in html
