@@ -110,8 +110,8 @@ def test_the_admin_history_page_is_readable_and_in_vietnamese(two_units, nationa
     html = client.get(_history_url(system)).content.decode()  # Vietnamese whatever the browser
     assert "<h1>Lịch sử thay đổi: " in html
     assert (
-        "<strong>Triển khai phương án bảo đảm an toàn</strong>: Chưa triển khai → Triển khai một phần"
-        in html
+        "<strong>Triển khai phương án bảo đảm an toàn</strong>: "
+        "Chưa triển khai → Triển khai một phần" in html
     )
     for untranslated in ("Bản ghi nhớ", "not_started", "None", "Changed by", "Date/time"):
         assert untranslated not in html
