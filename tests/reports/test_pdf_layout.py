@@ -27,7 +27,8 @@ COVERING = Enclosure("123/BC-BTTTT", datetime.date(2024, 7, 15))
 @pytest.fixture
 def thanh_hoa_pdf(baseline, directive_09, tmp_path):
     out = tmp_path / "p38.pdf"
-    call_command("appendix_ix_pdf", "--unit", "P38", "--as-of", "2026-11-29", "--out", str(out))
+    with translation.override("vi"):
+        call_command("appendix_ix_pdf", "--unit", "P38", "--as-of", "2026-11-29", "--out", str(out))
     return pdf_pages(out.read_bytes())
 
 
