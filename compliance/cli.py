@@ -26,3 +26,15 @@ def unit_on(code, as_of):
     if absence:
         raise CommandError(absence)
     return unit
+
+
+def fit_words(text, width):
+    """text in at most `width` characters, cut at a word boundary and ended with "…".
+
+    A table column cut mid-word ("(no sy") reads as a different name; only a single word
+    longer than the column is cut inside."""
+    if len(text) <= width:
+        return text
+    space = text.rfind(" ", 0, width)  # the kept words and "…" take at most `width`
+    head = text[:space] if space > 0 else text[: width - 1]
+    return head.rstrip(" ,;:-–—(") + "…"

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compliance.date_input import DayFirstDateInput
 from compliance.selectors import LEVELS
 from registry.models import Deployment, DossierStatus, ReportingGroup, UnitKind
 from registry.names import fold_ascii
@@ -39,8 +40,8 @@ class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=DayFirstDateInput(),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
     )
 
     def clean_as_of(self):

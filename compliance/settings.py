@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "registry.inspections",
     "registry.dossiers",
     "registry.levels",
+    "registry.notes",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,8 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 FORMAT_MODULE_PATH = ["compliance.formats"]  # dd/mm/yyyy, as Vietnamese documents write dates
+# A filter left empty shows everything: it reads "Tất cả", not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", compliance_views.home, name="home"),
     path("", include("compliance.page_urls")),
+    path("", include("registry.notes.urls")),
 ]
 
 # Issue 16: under /api/ these answer in the API's problem format; elsewhere Django's pages.

@@ -12,6 +12,8 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -51,6 +53,11 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_actions(self, request):
         return {}
+
+
+def _one_line(text):
+    """A long name kept to one line by the stylesheet (admin.css), its whole text in the title."""
+    return format_html('<span class="one-line" title="{}">{}</span>', text, text)
 
 
 def _as_int(value):
@@ -129,17 +136,18 @@ class RegistryRecordAdmin(ScopedAdmin):
 
 @admin.register(InformationSystem)
 class InformationSystemAdmin(RegistryRecordAdmin):
+    # Chosen to fit 1366 px beside the filters: long names are cut to one line, in full in a title.
     list_display = (
         "code",
-        "name",
+        "short_name",
         "owner_name",
         "level_display",
         "dossier_status",
         "deployment",
         "lifecycle",
-        "updated_at",
+        "updated_on",
     )
-    list_display_links = ("code", "name")
+    list_display_links = ("code", "short_name")
     list_filter = (VisibleUnitFilter, LevelFilter, "dossier_status", "deployment", "lifecycle")
     list_select_related = ("owner",)
     search_fields = ("code",)  # see get_search_results
@@ -199,9 +207,22 @@ class InformationSystemAdmin(RegistryRecordAdmin):
         ),
     )
 
+    @admin.display(description=_("system name"), ordering="name")
+    def short_name(self, obj):
+        return _one_line(obj.name)
+
     @admin.display(description=_("owner unit"), ordering="owner__name")
     def owner_name(self, obj):
-        return obj.owner.name
+        return _one_line(obj.owner.name)
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated_on(self, obj):
+        return date_format(timezone.localtime(obj.updated_at), "SHORT_DATE_FORMAT")
+
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the width: the app menu is one click away under "Home".
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=levels_display.SUGGESTION_LABEL)
     def suggested_level(self, obj):

@@ -126,7 +126,7 @@ def test_admin_refuses_an_invalid_transition_with_a_vietnamese_message(
     data = form_post_data(system, deployment="full", deployed_full_on="2024-05-01")
     response = login(client, user).post(change_url(system), data)
     assert response.status_code == 200
-    assert "Phương án bảo vệ chỉ được triển khai đầy đủ" in response.content.decode()
+    assert "Phương án bảo đảm an toàn chỉ được triển khai đầy đủ" in response.content.decode()
     system.refresh_from_db()
     assert system.deployment == "not_started"
 

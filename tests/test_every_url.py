@@ -578,6 +578,14 @@ def _check_token_get(client, world, role, url, expected):
         assert MARKER.encode() not in body, f"{role} token GET {url} shows another unit"
 
 
+def _system_note_refusal(role, side):
+    """None for who may write a note on the side's system, else 403 (a reader) or 404."""
+    systems = FAMILIES["registry.informationsystem"]
+    if systems.writes(role, side):
+        return None
+    return FORBIDDEN if systems.reads(role, side) else NOT_FOUND
+
+
 PAGES = {
     "": Page(lambda w, s: "/", lambda role, side: {OK, REDIRECT}),  # one unit: its page
     "login/": Page(lambda w, s: "/login/", lambda role, side: REDIRECT),
@@ -595,6 +603,12 @@ PAGES = {
         lambda role, side: (
             OK if FAMILIES["registry.informationsystem"].reads(role, side) else NOT_FOUND
         ),
+    ),
+    # Notes on a system (registry/notes/): its officers write, its readers are refused a 403.
+    "systems/<int:pk>/notes/new/": Page(
+        lambda w, s: f"/systems/{w.systems[s].pk}/notes/new/",
+        lambda role, side: _system_note_refusal(role, side) or OK,
+        post=_system_note_refusal,  # a writer's POST writes: tests/notes/ tries it
     ),
     "reports/": Page(
         lambda w, s: "/reports/",

@@ -110,8 +110,8 @@ def test_the_admin_history_page_is_readable_and_in_vietnamese(two_units, nationa
     html = client.get(_history_url(system)).content.decode()  # Vietnamese whatever the browser
     assert "<h1>Lịch sử thay đổi: " in html
     assert (
-        "<strong>Triển khai phương án bảo vệ</strong>: Chưa triển khai → Triển khai một phần"
-        in html
+        "<strong>Triển khai phương án bảo đảm an toàn</strong>: "
+        "Chưa triển khai → Triển khai một phần" in html
     )
     for untranslated in ("Bản ghi nhớ", "not_started", "None", "Changed by", "Date/time"):
         assert untranslated not in html
@@ -141,7 +141,7 @@ def test_a_past_version_page_is_in_vietnamese(two_units, national_admin, client)
     )
     html = client.get(url).content.decode()
     assert f"<h1>Xem phiên bản: {system}</h1>" in html
-    assert "Lịch sử thay đổi</a>" in html and "Bản ghi nhớ" not in html
+    assert "Lịch sử</a>" in html and "Bản ghi nhớ" not in html
 
 
 def test_a_system_that_moved_in_names_neither_its_former_unit_nor_its_people(

@@ -28,13 +28,15 @@ RENDERED = 95
 PROGRESS_STEP = 5  # write progress to the database at most every 5 points
 
 
-def build(unit, as_of, report_format, progress=None):
-    """The file's bytes: the national summary when `unit` is None, else the unit's report."""
+def build(unit, as_of, report_format, progress=None, enclosure=None):
+    """The file's bytes: the national summary when `unit` is None, else the unit's report.
+    The PDF names the report it is attached to (`enclosure`) under its title."""
     national_renderer, unit_renderer = RENDERERS[report_format]
+    extra = {"enclosure": enclosure} if enclosure is not None else {}
     with structures_cached():  # the summary, the lists and the deadlines share one structure
         if unit is None:
-            return national_renderer(content.national_report(as_of), progress)
-        return unit_renderer(content.unit_report(unit, as_of), progress)
+            return national_renderer(content.national_report(as_of), progress, **extra)
+        return unit_renderer(content.unit_report(unit, as_of), progress, **extra)
 
 
 class ProgressRecorder:
@@ -64,7 +66,7 @@ def generate(report_id):
     )
     recorder = ProgressRecorder(report.pk)
     with translation.override(report.language):
-        data = build(report.unit, report.as_of, report.format, recorder)
+        data = build(report.unit, report.as_of, report.format, recorder, report.enclosure)
     _store(report, data)
     return report
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from compliance.reports.enclosure import Enclosure
 from registry.models import Unit
 
 
@@ -56,6 +57,9 @@ class GeneratedReport(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
+    # The covering report the PDF is attached to ("Kèm theo Báo cáo số … ngày …"), optional.
+    enclosure_number = models.CharField(_("attached to report no."), max_length=40, blank=True)
+    enclosure_date = models.DateField(_("attached to report of"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     file = models.FileField(_("file"), upload_to=report_path, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
@@ -99,6 +103,12 @@ class GeneratedReport(models.Model):
     @property
     def is_finished(self):
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def enclosure(self):
+        if not self.enclosure_number:
+            return None
+        return Enclosure(self.enclosure_number, self.enclosure_date)
 
     @property
     def content_type(self):

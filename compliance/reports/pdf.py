@@ -20,14 +20,24 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from compliance.reports import content
+from compliance.reports.enclosure import enclosure_line
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 MARGIN = 15 * mm
+LEGEND_Y = 14 * mm  # the colour legend's line, above the footer's (9 mm)
 LOW_ROW = colors.HexColor("#f8d7da")  # below 50% approval
 LOW_CELL = colors.HexColor("#ffe5b4")  # below 50% deployment
 SECTION_ROW = colors.HexColor("#e9ecef")
@@ -52,15 +62,27 @@ def register_fonts():
 
 def _styles():
     register_fonts()  # before any Paragraph is made: they resolve their font when created
-    body = ParagraphStyle("body", fontName=FONT, fontSize=8, leading=10)
+    # No paragraph leaves a lone first or last line on a page: a 17th page held only "50%.".
+    body = ParagraphStyle(
+        "body", fontName=FONT, fontSize=8, leading=10, allowWidows=0, allowOrphans=0
+    )
     return {
         "body": body,
         "title": ParagraphStyle(
             "title", body, fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER
         ),
         "subtitle": ParagraphStyle("subtitle", body, fontSize=10, leading=13, alignment=TA_CENTER),
+        "enclosure": ParagraphStyle(
+            "enclosure", body, fontSize=9, leading=12, alignment=TA_CENTER, spaceAfter=2
+        ),
         "heading": ParagraphStyle(
-            "heading", body, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=8
+            "heading",
+            body,
+            fontName=FONT_BOLD,
+            fontSize=10,
+            leading=13,
+            spaceBefore=8,
+            keepWithNext=1,
         ),
         "th": ParagraphStyle("th", body, fontName=FONT_BOLD, fontSize=7, alignment=TA_CENTER),
         "cell": ParagraphStyle("cell", body, fontSize=7.5, leading=9),
@@ -70,7 +92,8 @@ def _styles():
 
 
 class NumberedCanvas(canvas.Canvas):
-    """Holds the pages back until the end so that each can say 'page X of Y'."""
+    """Holds the pages back until the end so that each can say 'page X of Y'; every page
+    also carries the colour legend, so it is always on the page of the coloured rows."""
 
     footer = ""
 
@@ -92,11 +115,31 @@ class NumberedCanvas(canvas.Canvas):
 
     def _draw_footer(self, total):
         width, _height = self._pagesize
+        self._draw_legend()
         self.setFont(FONT, 7.5)
         self.setFillColor(GRID)
         self.drawString(MARGIN, 9 * mm, self.footer)
         label = _("Page %(page)s of %(pages)s") % {"page": self._pageNumber, "pages": total}
         self.drawRightString(width - MARGIN, 9 * mm, label)
+
+    def _draw_legend(self):
+        """A swatch of each highlight colour, then what they mean, above the footer."""
+        x, y, side = MARGIN, LEGEND_Y, 2.6 * mm
+        for colour in (LOW_ROW, LOW_CELL):
+            self.setFillColor(colour)
+            self.setStrokeColor(GRID)
+            self.rect(x, y - 0.5 * mm, side, side, stroke=1, fill=1)
+            x += side + 1 * mm
+        self.setFont(FONT, 7)
+        self.setFillColor(colors.black)
+        self.drawString(x + 1 * mm, y, legend_text())
+
+
+def legend_text():
+    # The msgid keeps the catalog's "%%" (a python-format string); formatting with no
+    # values turns it into one "%", where printing it raw showed "50%%".
+    legend = _("Shaded rows: approval below 50%%; shaded deployment rate: deployment below 50%%.")
+    return legend % {}
 
 
 def _canvas_class(footer):
@@ -113,7 +156,7 @@ def _render(story, title, footer, progress=None, estimated_pages=1):
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
+        bottomMargin=MARGIN + 8 * mm,  # the legend and the footer
         title=title,
         author=_("Security level compliance"),
         lang="vi",
@@ -154,13 +197,19 @@ def _grid_style(header_rows=1):
     ]
 
 
-def _title_block(title, subtitle, as_of, styles):
-    return [
-        _p(title, styles["title"]),
-        _p(subtitle, styles["subtitle"]),
-        _p(_("As of %(date)s") % {"date": content.date_text(as_of)}, styles["subtitle"]),
-        Spacer(1, 4 * mm),
-    ]
+def _title_block(title, subtitle, as_of, styles, enclosure=None):
+    """Title, subtitle, date, and the line naming the report this one is attached to."""
+    block = [_p(title, styles["title"]), _p(subtitle, styles["subtitle"])]
+    if enclosure is not None:
+        block.append(_p(enclosure_line(enclosure), styles["enclosure"]))
+    block.append(_p(_("As of %(date)s") % {"date": content.date_text(as_of)}, styles["subtitle"]))
+    return block + [Spacer(1, 4 * mm)]
+
+
+def _notes(styles, *texts):
+    """The closing notes, kept on one page with their heading: never a page of one tail."""
+    paragraphs = [_p(text, styles["body"]) for text in texts]
+    return [KeepTogether([_p(_("Notes"), styles["heading"]), *paragraphs])]
 
 
 def _unit_cell(row, styles):
@@ -259,33 +308,33 @@ def _deadline_story(lines, styles):
     return story
 
 
-def national_story(report):
+def national_story(report, enclosure=None):
     styles = _styles()
     national = report.national
-    legend = _("Shaded rows: approval below 50%%; shaded deployment rate: deployment below 50%%.")
     story = _title_block(
         _("Appendix IX"),
         _("Number of information systems whose security level is to be approved and deployed"),
         report.as_of,
         styles,
+        enclosure,
     )
-    story += [national_table(report, styles), Spacer(1, 2 * mm), _p(legend, styles["body"])]
+    story += [national_table(report, styles)]
     story += [_p(_("Units below 50%"), styles["heading"])]
     story += [_p(line, styles["body"]) for line in content.below_50_lines(national)]
     story += [_p(_("Systems by security level"), styles["heading"])]
     story += [_level_mix_table(national, styles)]
     story += [_p(_("Deadlines"), styles["heading"])] + _deadline_story(report.deadlines, styles)
-    story += [_p(_("Notes"), styles["heading"]), _p(content.method_note(), styles["body"])]
+    notes = [content.method_note()]
     if report.not_counted:
-        story.append(_p(content.not_counted_text(report.not_counted), styles["body"]))
-    return story
+        notes.append(content.not_counted_text(report.not_counted))
+    return story + _notes(styles, *notes)
 
 
-def national_pdf(report, progress=None):
+def national_pdf(report, progress=None, enclosure=None):
     title = _("Appendix IX — national summary")
     footer = f"{title} — {content.date_text(report.as_of)}"
     pages = 3 + len(report.rows) // ROWS_PER_PAGE
-    return _render(national_story(report), title, footer, progress, pages)
+    return _render(national_story(report, enclosure), title, footer, progress, pages)
 
 
 def _comparison_table(report, styles):
@@ -340,9 +389,9 @@ def outstanding_table(lines, styles):
     return LongTable(data, colWidths=OUTSTANDING_WIDTHS, repeatRows=1, style=commands)
 
 
-def unit_story(report):
+def unit_story(report, enclosure=None):
     styles = _styles()
-    story = _title_block(_("Compliance report"), report.unit.name, report.as_of, styles)
+    story = _title_block(_("Compliance report"), report.unit.name, report.as_of, styles, enclosure)
     story += [_p(_("The unit beside the national figures"), styles["heading"])]
     story += [_comparison_table(report, styles)]
     story += [_p(_("Subordinate units"), styles["heading"]), _subunit_table(report, styles)]
@@ -353,12 +402,11 @@ def unit_story(report):
         story.append(outstanding_table(report.outstanding, styles))
     else:
         story.append(_p(_("Every system is approved and fully deployed."), styles["body"]))
-    story += [_p(_("Notes"), styles["heading"]), _p(content.method_note(), styles["body"])]
-    return story
+    return story + _notes(styles, content.method_note())
 
 
-def unit_pdf(report, progress=None):
+def unit_pdf(report, progress=None, enclosure=None):
     title = _("Compliance report — %(unit)s") % {"unit": report.unit.name}
     footer = f"{title} — {content.date_text(report.as_of)}"
     pages = 2 + (len(report.outstanding) + len(report.subunits)) // ROWS_PER_PAGE
-    return _render(unit_story(report), title, footer, progress, pages)
+    return _render(unit_story(report, enclosure), title, footer, progress, pages)

@@ -32,10 +32,13 @@ def report_list(request):
         raise PermissionDenied
     form = ReportRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        enclosure = form.cleaned_data["enclosure"]
         report = GeneratedReport.objects.create(
             unit=form.cleaned_data["unit"],
             as_of=form.cleaned_data["as_of"],
             format=form.cleaned_data["format"],
+            enclosure_number=enclosure.number if enclosure else "",
+            enclosure_date=enclosure.date if enclosure else None,
             language=get_language(),
             created_by=request.user,
         )

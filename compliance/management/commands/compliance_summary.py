@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from compliance.cli import iso_date, unit_on
+from compliance.cli import fit_words, iso_date, unit_on
 from compliance.selectors import compliance_summary
 
 
@@ -28,9 +28,20 @@ def _rate(value):
     return "—" if value is None else f"{value}%"
 
 
+LABEL_WIDTH = 44
+NO_SYSTEMS = " (no systems declared)"
+
+
+def _label(row):
+    """The unit's name cut at a word to fit its column; the no-systems note is never cut."""
+    if row.has_systems:
+        return fit_words(row.unit.name, LABEL_WIDTH)
+    return fit_words(row.unit.name, LABEL_WIDTH - len(NO_SYSTEMS)) + NO_SYSTEMS
+
+
 def _line(label, figures):
     return (
-        f"{label[:44]:<44} {figures.total:>7} {figures.approved:>8}"
+        f"{label:<{LABEL_WIDTH}} {figures.total:>7} {figures.approved:>8}"
         f" {_rate(figures.approval_rate):>7} {figures.fully_deployed:>8}"
         f" {_rate(figures.deployment_rate):>7} {_rate(figures.deployed_of_approved_rate):>7}"
     )
@@ -38,13 +49,12 @@ def _line(label, figures):
 
 def _table(summary):
     header = (
-        f"{'unit':<44} {'total':>7} {'approved':>8} {'rate':>7}"
+        f"{'unit':<{LABEL_WIDTH}} {'total':>7} {'approved':>8} {'rate':>7}"
         f" {'deployed':>8} {'rate':>7} {'dep/app':>7}"
     )
     lines = [f"Compliance summary as of {summary.as_of.isoformat()}", header]
     for row in summary.units:
-        label = row.unit.name if row.has_systems else f"{row.unit.name} (no systems declared)"
-        lines.append(_line(label, row))
+        lines.append(_line(_label(row), row))
     for key, block in summary.groups.items():
         lines.append(_line(f"TOTAL {key}", block))
     national = summary.national

@@ -56,6 +56,7 @@ SITE_PAGES = (
     SitePage("unit", OFFICER, "/units/{unit}/"),
     SitePage("unit-filtered", OFFICER, "/units/{unit}/?level=3&as_of=2024-01-31"),
     SitePage("system", OFFICER, "/systems/{system}/"),
+    SitePage("system-note-new", OFFICER, "/systems/{system}/notes/new/"),
     SitePage("reports", NATIONAL, "/reports/"),
     SitePage("report", NATIONAL, "/reports/{report}/"),
     SitePage("accounts", NATIONAL, "/accounts/"),
