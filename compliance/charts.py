@@ -84,6 +84,10 @@ class TrendChart:
         return self.wide.lines
 
     @property
+    def has_published(self):
+        return any(row["published"] for row in self.rows)
+
+    @property
     def deadlines(self):
         return self.wide.deadlines
 
@@ -165,24 +169,18 @@ def _marker(point, x, y, rate):
 
 
 def _x_ticks(points, x, frame):
-    """At most frame.max_labels dates, the last one always; the first and last labels are
-    anchored inward so that none is clipped at the edge."""
-    dates = sorted({point.as_of for point in points})
-    step = max(1, -(-len(dates) // frame.max_labels))
-    chosen = dates[::step]
-    if chosen[-1] != dates[-1]:
-        chosen = (
-            chosen[:-1] + [dates[-1]] if len(chosen) >= frame.max_labels else chosen + [dates[-1]]
-        )
-    ticks = []
-    for index, day in enumerate(chosen):
-        anchor = "middle"
-        if len(chosen) > 1 and index == 0:
-            anchor = "start"
-        elif len(chosen) > 1 and index == len(chosen) - 1:
-            anchor = "end"
-        ticks.append({"x": x(day), "label": day.strftime("%m/%Y"), "anchor": anchor})
-    return ticks
+    """Up to frame.max_labels month labels evenly spaced from the first point to the last, so
+    that they never crowd; the first and last read inward so that none is clipped."""
+    first, last = points[0].as_of, points[-1].as_of
+    count = min(frame.max_labels, 1 + (last - first).days // 28)
+    if count <= 1:
+        return [{"x": x(last), "label": last.strftime("%m/%Y"), "anchor": "middle"}]
+    days = [first + (last - first) * index / (count - 1) for index in range(count)]
+    anchors = ["start"] + ["middle"] * (count - 2) + ["end"]
+    return [
+        {"x": x(day), "label": day.strftime("%m/%Y"), "anchor": anchor}
+        for day, anchor in zip(days, anchors, strict=True)
+    ]
 
 
 def _table_rows(points):

@@ -80,7 +80,7 @@ class NationalFilter(django_filters.FilterSet):
         label=_("Show"), choices=BELOW_CHOICES, method="filter_below"
     )
     at_risk = django_filters.BooleanFilter(
-        label=_("Forecast to miss a deadline"),
+        label=_("Missed a deadline or forecast to miss one"),
         widget=forms.CheckboxInput,
         method="filter_at_risk",
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 RATES = (("approval", "approval_rate"), ("deployment", "deployment_rate"))
+NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,12 @@ class Standing:
     median: Decimal | None
     best: list  # [(name, rate)] sharing the best rate
     worst: list
+
+    # A page names a few of the units sharing the best or the lowest rate, and counts the rest.
+    best_named = property(lambda self: self.best[:NAMED])
+    best_more = property(lambda self: max(0, len(self.best) - NAMED))
+    worst_named = property(lambda self: self.worst[:NAMED])
+    worst_more = property(lambda self: max(0, len(self.worst) - NAMED))
 
 
 def peer_standings(unit, group_rows):

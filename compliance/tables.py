@@ -376,18 +376,19 @@ class NationalTable:
 
     def lines(self):
         """The table as plain values for CSV/XLSX: header, units and subtotal per group, total."""
-        header = [str(column.title) for column in self.columns] + [str(_("Forecast"))]
-        lines = [header]
+        header = [str(column.title) for column in self.columns]
+        lines = [header + [str(_("Forecast")), str(_("Deadlines missed"))]]
         for block in self.blocks:
-            lines += [self._values(row, row.number, outlook_text(row)) for row in block.rows]
-            lines.append(self._values(block.totals, None, ""))
-        lines.append(self._values(self.totals, None, ""))
+            lines += [self._values(row, row.number, outlook_text(row), row) for row in block.rows]
+            lines.append(self._values(block.totals, None, "", None))
+        lines.append(self._values(self.totals, None, "", None))
         return lines
 
     @staticmethod
-    def _values(row, number, outlook):
-        figures = [getattr(row.figures, key) for key in FIGURE_KEYS]
-        return [number, str(row.name), *figures, outlook]
+    def _values(line, number, outlook, row):
+        figures = [getattr(line.figures, key) for key in FIGURE_KEYS]
+        missed = "; ".join(deadline.name for deadline in row.missed) if row else ""
+        return [number, str(line.name), *figures, outlook, missed]
 
 
 def outlook_text(row):

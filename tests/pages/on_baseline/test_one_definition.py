@@ -3,7 +3,9 @@ deadline from one selector (compliance.deadlines.units_missing_deadline), and na
 own systems the same way; the trend of early 2023 rises with a non-negative pace; a unit
 sees where it stands among its group."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -36,6 +38,14 @@ def test_web_and_pdf_name_the_same_units_that_missed(login, national_admin, unit
         assert deadline.name in pdf_missed
     flagged = {name for name, row in rows.items() if row.missed}
     assert flagged == set().union(*pdf_missed.values())
+    # the download of the page's table names the same units
+    export = login(national_admin).get(
+        reverse("compliance:national_export", args=["csv"]), {"as_of": as_of}
+    )
+    lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert lines[0][-1] == "Thời hạn không đạt"
+    for name, count in web_missed.items():
+        assert sum(1 for line in lines[1:] if name in line[-1]) == count
 
 
 def test_units_with_no_systems_missed_nothing(units):
