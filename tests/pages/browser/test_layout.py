@@ -4,6 +4,7 @@ their columns, unit names keep to one line on a desktop, the Vietnamese national
 not much taller than the English one, and the key figures show on a phone. Screenshots are
 kept under var/screenshots/."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,12 @@ DESKTOP, PHONE = (1366, 768), (390, 844)
 LANGUAGES = ("vi", "en")
 PAGES = {page.name: page for page in SITE_PAGES if page.name in ("national", "unit", "system")}
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+# English words these pages would show if a string escaped translation.
+ENGLISH = re.compile(
+    r"\b(Approval|Approved|Deployment|Forecast|Total|Download|Unit|Rank|Median|published|"
+    r"deadline|systems?|None|Filter|Apply|Reset|missed|stalled|on track|no data|rebuilt|"
+    r"Trend|Level|As of|Best|Lowest|figures|Show|All|---------)\b"
+)
 
 # For each table with totals rows: the header cells' horizontal extents, and each totals
 # line's cells that do not line up with them (visible cells only: a phone hides "No.").
@@ -82,6 +89,10 @@ def test_pages_fit_and_totals_align_at_both_widths_in_both_languages(site):
                 checked, misaligned = page.evaluate(MISALIGNED_JS)
                 if misaligned:
                     problems.append(f"{label}: totals out of line: {misaligned}")
+                if language == "vi":
+                    english = sorted(set(ENGLISH.findall(page.locator("body").inner_text())))
+                    if english:
+                        problems.append(f"{label}: English left in Vietnamese: {english}")
                 heights[label] = page.evaluate("document.documentElement.scrollHeight")
                 _shoot(page, label)
                 if name in ("national", "unit") and not checked:

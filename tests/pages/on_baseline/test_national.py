@@ -92,6 +92,8 @@ def test_filters_group_kind_and_below(login, national_admin, units):
     html = below.content.decode()
     assert re.search(r'id="below-approval"><span class="value">22/22<', html)
     assert "Tổng các đơn vị được hiển thị" in html
+    assert html.count(">Tất cả</option>") == 3  # group, kind, show: no "---------"
+    assert "Tỷ lệ tính trên tổng số hệ thống đã khai báo" in html  # the note, translated
 
 
 def test_an_empty_group_is_hidden_with_a_note(login, national_admin, units):
