@@ -116,7 +116,12 @@ def test_peer_standings_rank_share_ties_and_skip_units_without_systems():
     ]
     approval, deployment = peer_standings(rows[2].unit, rows)
     assert (approval.rate, approval.rank, approval.ranked) == (60, 3, 4)
-    assert approval.best == [("A", 100), ("B", 100)] and approval.worst == [("E", 30)]
+    assert (approval.best, approval.best_count, approval.lowest, approval.lowest_count) == (
+        100,
+        2,
+        30,
+        1,
+    )
     assert approval.median == 80
     assert (deployment.rank, deployment.median) == (1, 35)
     empty, _ = peer_standings(rows[3].unit, rows)

@@ -114,21 +114,24 @@ def test_forecast_gives_no_date_beyond_the_horizon(login, national_admin, units,
 
 
 def test_a_unit_sees_where_it_stands_among_its_group(login, viewer_p38, units):
-    response = login(viewer_p38).get(
-        reverse("compliance:unit", args=["P38"]), {"as_of": "2024-06-30"}
-    )
+    url = reverse("compliance:unit", args=["P38"])
+    response = login(viewer_p38).get(url, {"as_of": "2024-06-30"})
     approval, deployment = response.context["standings"]
-    # Thanh Hóa approved all 856 systems: first among the provinces, with others at 100%
-    assert approval.rate == 100 and approval.rank == 1
-    assert ("Thanh Hóa", approval.rate) in approval.best
     provinces = compliance_summary(datetime.date(2024, 6, 30)).groups["province"].units
     rated = [row for row in provinces if row.has_systems]
+    # Thanh Hóa approved all 856 systems: first among the provinces, with others at 100%
+    assert approval.rate == 100 and approval.rank == 1 and approval.best == 100
+    assert approval.best_count == sum(1 for row in rated if row.approval_rate == 100)
     assert approval.ranked == len(rated)
     higher = sum(1 for row in rated if row.deployment_rate > deployment.rate)
     assert deployment.rank == 1 + higher
-    assert min(row.deployment_rate for row in rated) == deployment.worst[0][1]
+    assert deployment.lowest == min(row.deployment_rate for row in rated)
     html = response.content.decode()
-    assert 'id="peer-ranking"' in html and deployment.worst[0][0] in html
+    assert 'id="peer-ranking"' in html
+    assert f"{deployment.rank}/{len(rated)}" in html
+    # figures only: no other province is named on the page
+    others = [row.unit.name for row in provinces if row.unit.code != "P38"]
+    assert not [name for name in others if f">{name}<" in html or f"{name} (" in html]
 
 
 def test_ranking_follows_the_date_and_is_absent_for_a_subordinate_unit(login, units, role_user):
