@@ -59,3 +59,15 @@ def active_deadlines(as_of=None, unit=None):
         )
         for campaign in campaigns.order_by("due_date", "requirement")
     ]
+
+
+def units_missing_deadline(deadline, rows, as_of):
+    """The rows (units' Figures) that missed `deadline` on `as_of`: it is due, its due date
+    included (that day's figures are final for it), and they still have systems it waits for.
+    A unit with no systems declared has nothing outstanding: it missed nothing.
+
+    The one definition of "missed a deadline": the pages, the PDF and XLSX reports and the
+    e-mails name and count units from here, so they cannot disagree."""
+    if deadline.days_left(as_of) > 0:
+        return []
+    return [row for row in rows if deadline.outstanding(row) > 0]

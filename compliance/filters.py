@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compliance.date_input import DayFirstDateInput
 from compliance.selectors import LEVELS
@@ -33,6 +34,7 @@ BELOW_CHOICES = [
     ("deployment", _("below 50% deployment")),
     ("none", _("no systems declared")),
 ]
+ALL = pgettext_lazy("an empty filter choice", "All")
 EARLIEST_AS_OF = datetime.date(2015, 7, 1)  # Law 86/2015 entered into force
 
 
@@ -61,6 +63,14 @@ def as_of_from(request):
     return timezone.localdate(), form
 
 
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter whose empty choice reads "All" rather than "---------"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", ALL)
+        super().__init__(*args, **kwargs)
+
+
 class RowList(list):
     """A list that FilterSet can treat as its queryset (rows are no model instances)."""
 
@@ -71,17 +81,11 @@ class RowList(list):
 
 
 class NationalFilter(django_filters.FilterSet):
-    group = django_filters.ChoiceFilter(
-        label=_("Group"), choices=ReportingGroup.choices, method="filter_group"
-    )
-    kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=REPORTING_KINDS, method="filter_kind"
-    )
-    below = django_filters.ChoiceFilter(
-        label=_("Show"), choices=BELOW_CHOICES, method="filter_below"
-    )
+    group = ChoiceFilter(label=_("Group"), choices=ReportingGroup.choices, method="filter_group")
+    kind = ChoiceFilter(label=_("Kind"), choices=REPORTING_KINDS, method="filter_kind")
+    below = ChoiceFilter(label=_("Show"), choices=BELOW_CHOICES, method="filter_below")
     at_risk = django_filters.BooleanFilter(
-        label=_("Forecast to miss a deadline"),
+        label=_("Missed a deadline or forecast to miss one"),
         widget=forms.CheckboxInput,
         method="filter_at_risk",
     )
@@ -120,14 +124,12 @@ class OutstandingFilter(django_filters.FilterSet):
     direct subordinates: choosing one covers its whole subtree)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    level = django_filters.ChoiceFilter(
+    level = ChoiceFilter(
         label=_("Level"), choices=[(n, n) for n in LEVELS], field_name="level_then"
     )
-    dossier_status = django_filters.ChoiceFilter(
-        label=_("Dossier status"), choices=DossierStatus.choices
-    )
-    deployment = django_filters.ChoiceFilter(label=_("Deployment"), choices=Deployment.choices)
-    operator = django_filters.ChoiceFilter(label=_("Operator"), method="filter_operator")
+    dossier_status = ChoiceFilter(label=_("Dossier status"), choices=DossierStatus.choices)
+    deployment = ChoiceFilter(label=_("Deployment"), choices=Deployment.choices)
+    operator = ChoiceFilter(label=_("Operator"), method="filter_operator")
 
     def __init__(self, data=None, queryset=None, units=(), **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)

@@ -224,6 +224,8 @@ INSPECTION_INTERVAL_MONTHS = {3: 12, 4: 12, 5: 6}  # Decree 85/2016 Art. 20
 INSPECTION_DIGEST_HORIZON_DAYS = 30
 # Issue 14: the whole organisation is assessed every 2 years (Decree 85/2016 Art. 20).
 ORGANISATION_ASSESSMENT_INTERVAL_MONTHS = 24
+# Forecasts name no 100% date further away than this; they say there is not enough data.
+FORECAST_HORIZON_YEARS = env.int("FORECAST_HORIZON_YEARS", default=5)
 # Issue 3: the compliance snapshot of the month just ended (per unit, per group, national),
 # on the 1st at 00:30, as of the last day of the previous month.
 CELERY_BEAT_SCHEDULE["monthly-compliance-snapshot"] = {

@@ -8,12 +8,18 @@ from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compliance.deadlines import APPROVAL, DEPLOYMENT
-from compliance.selectors import deployment_as_of, dossier_status_as_of
+from compliance.forecast import Outlook, short_label
+from compliance.selectors import BlockFigures, deployment_as_of, dossier_status_as_of
+from registry.models import ReportingGroup
+from registry.names import fold_ascii
 
 NO_SYSTEMS = _("no systems declared")
 NO_RATE_SORT = -1  # sorts units without a rate below 0%
+# Outlooks that put a unit at risk of a deadline not yet due (a passed one is "missed").
+AHEAD_AT_RISK = {Outlook.WILL_MISS, Outlook.NO_PROGRESS}
 
 
 class BoundedPaginator(Paginator):
@@ -38,6 +44,7 @@ class FiguresRow:
     unit: object = None
     label: str = ""
     forecasts: dict = field(default_factory=dict)
+    missed: list = field(default_factory=list)  # deadlines it missed (units_missing_deadline)
 
     @property
     def name(self):
@@ -49,11 +56,20 @@ class FiguresRow:
 
     @property
     def at_risk(self):
-        return any(f.at_risk for f in self.forecasts.values())
+        """Missed a deadline, or forecast to miss one still ahead."""
+        return bool(self.missed) or any(f.outlook in AHEAD_AT_RISK for f in self.forecasts.values())
+
+    @property
+    def cells(self):
+        return figure_cells(self)
+
+    @property
+    def badges(self):
+        return outlook_badges(self)
 
     def __getattr__(self, attribute):
         # total, approved, approval_rate ... come from the figures.
-        if attribute in ("figures", "unit", "forecasts"):
+        if attribute in ("figures", "unit", "forecasts", "missed"):
             raise AttributeError(attribute)
         return getattr(self.figures, attribute)
 
@@ -125,7 +141,7 @@ class FiguresTable(tables.Table):
     )
 
     class Meta:
-        attrs = {"class": "table figures"}
+        attrs = {"class": "table figures sticky-first"}
         row_attrs = {"class": _row_attrs}
         empty_text = _("No unit matches the filters.")
 
@@ -196,7 +212,7 @@ class OutstandingTable(tables.Table):
     missing = tables.Column(verbose_name=_("Still missing"), empty_values=(), orderable=False)
 
     class Meta:
-        attrs = {"class": "table outstanding"}
+        attrs = {"class": "table outstanding sticky-first"}
         empty_text = _("Nothing outstanding.")
 
     def __init__(self, data, as_of, **kwargs):
@@ -241,3 +257,161 @@ class OutstandingTable(tables.Table):
 
     def value_missing(self, record):
         return str(self._missing(record))
+
+
+# The national table -----------------------------------------------------------------------------
+# One plain table rendered by a template loop (templates/compliance/national.html): a tbody per
+# group with its subtotal row, the national total in the tfoot, every line built from the same
+# cells() so the totals stand under their columns.
+
+
+@dataclass(frozen=True)
+class NationalColumn:
+    key: str
+    title: str
+    numeric: bool = True
+
+
+NATIONAL_COLUMNS = (
+    NationalColumn("number", _("No.")),
+    NationalColumn("name", _("Unit"), numeric=False),
+    NationalColumn("total", _("Total systems")),
+    NationalColumn("approved", _("Approved")),
+    NationalColumn("approval_rate", _("Approval rate")),
+    NationalColumn("fully_deployed", _("Fully deployed")),
+    NationalColumn("deployment_rate", _("Deployment rate")),
+    NationalColumn("deployed_of_approved_rate", _("Deployed / approved")),
+)
+FIGURE_KEYS = [column.key for column in NATIONAL_COLUMNS[2:]]
+SORT_KEYS = {
+    "number": lambda row: row.number or 0,
+    "name": lambda row: fold_ascii(row.name),
+    "total": lambda row: row.figures.total,
+    "approved": lambda row: row.figures.approved,
+    "approval_rate": lambda row: row.approval_sort,
+    "fully_deployed": lambda row: row.figures.fully_deployed,
+    "deployment_rate": lambda row: row.deployment_sort,
+    "deployed_of_approved_rate": lambda row: row.deployed_of_approved_sort,
+}
+GROUP_NUMERALS = {ReportingGroup.MINISTRY: "I", ReportingGroup.PROVINCE: "II"}
+
+
+def figure_cells(row):
+    """The figures of a line as shown: counts, then rates ('83,3%', '—', no systems)."""
+    cells = []
+    for key in FIGURE_KEYS:
+        value = getattr(row.figures, key)
+        if not key.endswith("_rate"):
+            cells.append(value)
+        elif value is None and not row.figures.has_systems:
+            cells.append(NO_SYSTEMS)
+        else:
+            cells.append(rate_text(value))
+    return cells
+
+
+def block_of(rows):
+    """Sums and below-50% counts of the rows shown (the filters apply to the totals)."""
+    block = BlockFigures()
+    for row in rows:
+        block.add_unit(row.figures)
+    return block
+
+
+@dataclass
+class GroupBlock:
+    group: object  # ReportingGroup
+    numeral: str
+    rows: list
+    totals: FiguresRow
+
+
+class NationalTable:
+    """The reporting units by group with subtotals and the national total, sortable by a
+    column within each group (?sort=approval_rate, ?sort=-total)."""
+
+    columns = NATIONAL_COLUMNS
+
+    def __init__(self, rows, *, filtered, query, as_of_query=""):
+        self.query = query  # the request's QueryDict: sort links keep the filters
+        self.as_of_query = as_of_query
+        self.order = self._order(query.get("sort", ""))
+        self.blocks, self.hidden_groups = [], []
+        for group in ReportingGroup:
+            group_rows = self._sorted([row for row in rows if row.unit.group == group.value])
+            if not group_rows:
+                self.hidden_groups.append(group.label)
+                continue
+            label = _("Total of the units shown: %s") if filtered else _("Total: %s")
+            totals = FiguresRow(block_of(group_rows), label=label % group.label)
+            self.blocks.append(GroupBlock(group, GROUP_NUMERALS[group], group_rows, totals))
+        shown = [row for block in self.blocks for row in block.rows]
+        label = _("Total of the units shown") if filtered else _("National total")
+        self.totals = FiguresRow(block_of(shown), label=label)
+
+    @staticmethod
+    def _order(sort):
+        key = sort.removeprefix("-")
+        return (key, sort.startswith("-")) if key in SORT_KEYS else None
+
+    def _sorted(self, rows):
+        if self.order is None:
+            return rows
+        key, descending = self.order
+        return sorted(rows, key=SORT_KEYS[key], reverse=descending)
+
+    def headers(self):
+        """[{column, url, sort}]: the link sorts by the column, ascending first."""
+        current, descending = self.order or (None, False)
+        headers = []
+        for column in self.columns:
+            query = self.query.copy()
+            ascending_next = column.key != current or descending
+            query["sort"] = column.key if ascending_next else f"-{column.key}"
+            sort = None
+            if column.key == current:
+                sort = "descending" if descending else "ascending"
+            headers.append({"column": column, "url": f"?{query.urlencode()}", "sort": sort})
+        return headers
+
+    def lines(self):
+        """The table as plain values for CSV/XLSX: header, units and subtotal per group, total."""
+        header = [str(column.title) for column in self.columns]
+        lines = [header + [str(_("Forecast")), str(_("Deadlines missed"))]]
+        for block in self.blocks:
+            lines += [self._values(row, row.number, outlook_text(row), row) for row in block.rows]
+            lines.append(self._values(block.totals, None, "", None))
+        lines.append(self._values(self.totals, None, "", None))
+        return lines
+
+    @staticmethod
+    def _values(line, number, outlook, row):
+        figures = [getattr(line.figures, key) for key in FIGURE_KEYS]
+        missed = "; ".join(deadline.name for deadline in row.missed) if row else ""
+        return [number, str(line.name), *figures, outlook, missed]
+
+
+def outlook_text(row):
+    return "; ".join(
+        f"{_requirement_label(f.requirement)}: {f.label}" for f in row.forecasts.values()
+    )
+
+
+def outlook_badges(row):
+    """One short badge per requirement; the full sentence is its title and its hidden text."""
+    return [
+        {
+            "outlook": f.outlook,
+            "short": f"{_requirement_short(f.requirement)}: {short_label(f.outlook)}",
+            "full": f"{_requirement_label(f.requirement)}: {f.label}",
+        }
+        for f in row.forecasts.values()
+    ]
+
+
+def _requirement_short(requirement):
+    labels = {
+        APPROVAL: pgettext_lazy("abbreviation of approval", "Appr."),
+        DEPLOYMENT: pgettext_lazy("abbreviation of deployment", "Depl."),
+    }
+    return labels[requirement]

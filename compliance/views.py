@@ -18,18 +18,26 @@ from django_tables2 import RequestConfig
 
 from compliance import exports
 from compliance.charts import trend_chart
-from compliance.deadlines import active_deadlines
+from compliance.deadlines import active_deadlines, units_missing_deadline
 from compliance.filters import NationalFilter, OutstandingFilter, as_of_from
 from compliance.forecast import unit_forecasts
 from compliance.history import change_history
+from compliance.ranking import peer_standings
 from compliance.selectors import (
     UnitFigures,
     compliance_summary,
     outstanding_systems,
     subunit_breakdown,
 )
-from compliance.tables import BoundedPaginator, FiguresRow, FiguresTable, OutstandingTable
+from compliance.tables import (
+    BoundedPaginator,
+    FiguresRow,
+    FiguresTable,
+    NationalTable,
+    OutstandingTable,
+)
 from compliance.trends import load_series, with_live_point
+from compliance.unit_names import breakdown_names
 from registry import scope
 from registry.accounts import second_factor
 from registry.audit.actions import record
@@ -103,12 +111,26 @@ def _as_of_query(request):
 
 
 def _national_rows(summary, series, deadlines, as_of):
+    """A row per reporting unit with its forecasts (from the series already loaded) and the
+    deadlines it missed: no query per row."""
     rows = []
     for figures in summary.units:
         points = with_live_point(series.get(figures.unit.pk), figures, as_of)
         forecasts = unit_forecasts(points, deadlines, as_of)
         rows.append(FiguresRow(figures, unit=figures.unit, forecasts=forecasts))
+    for deadline in deadlines:
+        for row in units_missing_deadline(deadline, rows, as_of):
+            row.missed.append(deadline)
     return rows
+
+
+def missed_counts(deadlines, rows, as_of):
+    """[{deadline, count}] for the deadlines already due: how many of the rows missed each."""
+    return [
+        {"deadline": deadline, "count": len(units_missing_deadline(deadline, rows, as_of))}
+        for deadline in deadlines
+        if deadline.days_left(as_of) <= 0
+    ]
 
 
 def _national_data(request):
@@ -119,26 +141,23 @@ def _national_data(request):
     rows = _national_rows(summary, series, deadlines, as_of)
     unit_filter = NationalFilter(request.GET or None, rows=rows)
     shown = unit_filter.qs
-    tables = []
-    for group in ReportingGroup:
-        group_rows = [row for row in shown if row.unit.group == group.value]
-        totals = FiguresRow(summary.groups[group.value], label=_("Total: %s") % group.label)
-        table = FiguresTable(
-            group_rows, totals, as_of_query=_as_of_query(request), prefix=f"{group.value[0]}-"
-        )
-        RequestConfig(request, paginate=False).configure(table)
-        tables.append((group, table))
+    filtered = len(shown) != len(rows)
+    table = NationalTable(
+        shown, filtered=filtered, query=request.GET, as_of_query=_as_of_query(request)
+    )
+    shown_figures = table.totals.figures  # the cards and totals follow the filters
     national_points = with_live_point(series.get(None), summary.national, as_of)
     return {
         "as_of": as_of,
         "as_of_form": as_of_form,
         "summary": summary,
-        "national": summary.national,
-        "deadlines": deadline_status(deadlines, summary.national, as_of),
+        "national": shown_figures,
+        "filtered": filtered,
+        "deadlines": deadline_status(deadlines, shown_figures, as_of),
+        "missed": missed_counts(deadlines, shown, as_of),
         "filter": unit_filter,
-        "tables": tables,
-        "national_total": FiguresRow(summary.national, label=_("National total")),
-        "units_at_risk": sum(1 for row in rows if row.at_risk),
+        "table": table,
+        "units_at_risk": sum(1 for row in shown if row.at_risk),
         "chart": trend_chart(national_points, deadlines),
         "forecasts": unit_forecasts(national_points, deadlines, as_of),
     }
@@ -162,15 +181,9 @@ def national_export(request, fmt):
     _national_admin_only(request)
     fmt = _export_format(fmt)
     data = _national_data(request)
-    lines = []
-    for index, (_group, table) in enumerate(data["tables"]):
-        table_lines = exports.table_lines(table)
-        lines += table_lines if index == 0 else table_lines[1:]
-    national_table = data["tables"][0][1]
-    national_table.totals = data["national_total"]
-    lines.append(exports.footer_line(national_table))
     record("export.downloaded", request=request, data={"kind": "national", "format": fmt})
-    return exports.download(lines, fmt, f"compliance-national-{data['as_of']:%Y-%m-%d}")
+    filename = f"compliance-national-{data['as_of']:%Y-%m-%d}"
+    return exports.download(data["table"].lines(), fmt, filename)
 
 
 # Unit page -----------------------------------------------------------------------------------
@@ -199,8 +212,10 @@ def _outstanding_table(request, unit, units, as_of, paginate=True):
 
 
 def _subunit_table(request, breakdown, figures):
-    rows = [FiguresRow(row, unit=row.unit) for row in breakdown]
-    rows[0].label = _("%s (own systems)") % rows[0].unit.name
+    rows = [
+        FiguresRow(row, unit=row.unit, label=name)
+        for row, name in zip(breakdown, breakdown_names(breakdown), strict=True)
+    ]
     totals = FiguresRow(figures, label=_("Total"))
     table = FiguresTable(
         rows,
@@ -270,6 +285,12 @@ def _unit_context(unit, summary, figures, as_of):
         "chart": trend_chart(points, deadlines),
         "forecasts": unit_forecasts(points, deadlines, as_of),
         "has_history": len(points) > 1,
+        "group": group,
+        "standings": (
+            peer_standings(unit, summary.groups[group.value].units)
+            if unit.is_reporting_unit
+            else None
+        ),
     }
 
 

@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from compliance.deadlines import active_deadlines
+from compliance.deadlines import active_deadlines, units_missing_deadline
 from compliance.rates import percent
 from compliance.selectors import (
     compliance_summary,
@@ -133,8 +133,7 @@ def deadline_lines(as_of, rows, unit=None):
     lines = []
     for deadline in active_deadlines(as_of, unit=unit):
         days_left = deadline.days_left(as_of)
-        due = days_left <= 0
-        missed = [row.unit.name for row in rows if due and deadline.outstanding(row) > 0]
+        missed = [row.unit.name for row in units_missing_deadline(deadline, rows, as_of)]
         lines.append(
             DeadlineLine(
                 name=deadline.name,

@@ -32,6 +32,7 @@ from reportlab.platypus import (
 
 from compliance.reports import content
 from compliance.reports.enclosure import enclosure_line
+from compliance.unit_names import own_systems_name
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -361,7 +362,7 @@ def _subunit_table(report, styles):
     for number, row in enumerate(report.subunits, start=1):
         label = _unit_cell(row, styles)
         if row.unit.pk == report.unit.pk:
-            text = _("%(unit)s (systems it owns directly)") % {"unit": row.unit.name}
+            text = own_systems_name(row.unit)
             label = _p(text, styles["cell"])
         commands += highlight_commands(len(data), row)
         data.append([str(number), label] + content.figure_texts(row))

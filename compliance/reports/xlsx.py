@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from compliance.rates import percent
 from compliance.reports import content
+from compliance.unit_names import own_systems_name
 from registry.spreadsheets import safe_cell
 
 BOLD = Font(bold=True)
@@ -171,7 +172,7 @@ def _subunits_sheet(sheet, report):
     for number, row in enumerate(report.subunits, start=1):
         label = None
         if row.unit.pk == report.unit.pk:
-            label = _("%(unit)s (systems it owns directly)") % {"unit": row.unit.name}
+            label = own_systems_name(row.unit)
         _unit_row(sheet, number, row, label)
 
 

@@ -102,14 +102,18 @@ def test_series_adds_the_live_figures_and_chart_geometry(two_units):
     summary = compliance_summary(datetime.date(2024, 7, 15))
     live = with_live_point(series[None], summary.national, datetime.date(2024, 7, 15))
     assert live[-1].live and live[-1].total == 4
-    chart = trend_chart(live)
-    approval = chart.lines[0]
-    assert len(approval["markers"]) == 5
-    assert approval["markers"][0]["published"] and not approval["markers"][1]["published"]
-    xs = [marker["x"] for marker in approval["markers"]]
-    assert xs == sorted(xs) and xs[0] == chart.plot_left and xs[-1] == chart.plot_right
+    chart = trend_chart(live).wide
+    lines = {line["key"]: line for line in chart.lines}
+    # rebuilt points (01/2024 recorded, the live one) and published ones are separate series
+    rebuilt, published = lines["approval"], lines["approval published"]
+    assert [m["date"] for m in rebuilt["markers"]] == ["31/01/2024", "15/07/2024"]
+    assert len(published["markers"]) == 3 and all(m["published"] for m in published["markers"])
+    assert not any(m["published"] for m in rebuilt["markers"])
+    xs = sorted(m["x"] for line in chart.lines for m in line["markers"])
+    assert xs[0] == chart.plot_left and xs[-1] == chart.plot_right  # the axis spans the data
     # deployment is unknown before 06/2024 in the published series: no invented points
-    assert len(chart.lines[1]["markers"]) == 3  # 01/2024 recorded, 06/2024 published, live
+    assert len(lines["deployment published"]["markers"]) == 1
+    assert len(lines["deployment"]["markers"]) == 2
 
 
 def test_month_ends():

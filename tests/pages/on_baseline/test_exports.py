@@ -46,7 +46,10 @@ def test_unit_exports_follow_filters_and_scope(login, viewer_p38, units):
     all_lines = _csv(client.get(url, {"as_of": "2024-06-30"}))
     assert len(all_lines) == 1 + 856 - 368  # every outstanding system, not one page
     sub = _xlsx(client.get(reverse("compliance:unit_export", args=["P38", "subunits", "xlsx"])))
-    assert [row[0] for row in sub[1:-1]] == ["Thanh Hóa (hệ thống trực tiếp)", sub[2][0]]
+    assert [row[0] for row in sub[1:-1]] == [
+        "Thanh Hóa (hệ thống do đơn vị trực tiếp quản lý)",
+        sub[2][0],
+    ]
     assert sub[-1][1] == 856  # total line
     for other in (["B05", "outstanding", "csv"], ["B05", "subunits", "xlsx"]):
         assert client.get(reverse("compliance:unit_export", args=other)).status_code == 404
