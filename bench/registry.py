@@ -17,10 +17,16 @@ from registry.baseline import build_systems, ensure_units, load_appendix_ix, rea
 from registry.models import InformationSystem, Membership, Role
 
 # The floor: the same three reads as the selector (units, unit changes, figures by owning
-# unit and level), with none of the Python that maps owners to the units of the date.
+# unit and level in force, re-determinations included), with none of the Python that maps
+# owners to the units of the date.
 BARE_SUMMARY_SQL = """
 SELECT CASE WHEN s.owner_since > %(d)s THEN s.previous_owner_id ELSE s.owner_id END,
-       CASE WHEN s.decision_date <= %(d)s THEN s.approved_level ELSE s.proposed_level END AS level,
+       COALESCE(
+           (SELECT r.approved_level FROM dossiers_dossierround r
+             WHERE r.system_id = s.id AND r.decision_date <= %(d)s
+             ORDER BY r.decision_date DESC, r.number DESC LIMIT 1),
+           CASE WHEN s.decision_date <= %(d)s THEN s.approved_level ELSE s.proposed_level END
+       ) AS level,
        COUNT(*),
        COUNT(CASE WHEN s.decision_date <= %(d)s THEN 1 END),
        COUNT(CASE WHEN s.deployed_full_on <= %(d)s THEN 1 END)
@@ -28,10 +34,7 @@ FROM registry_informationsystem s
 WHERE s.declared_on <= %(d)s AND (s.retired_on IS NULL OR s.retired_on > %(d)s)
 GROUP BY 1, 2
 """
-BARE_UNITS_SQL = (
-    'SELECT id, code, name, name_ascii, kind, "group", parent_id, reporting_unit_id, path, '
-    "sort_order, established_on FROM registry_unit"
-)
+BARE_UNITS_SQL = "SELECT * FROM registry_unit"
 BARE_CHANGES_SQL = (
     "SELECT id, kind, unit_id, successor_id, old_parent_id, new_parent_id, old_name, new_name, "
     "effective_on FROM reorganisation_unitchange WHERE cancelled_at IS NULL"
