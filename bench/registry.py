@@ -26,9 +26,10 @@ FROM registry_informationsystem s JOIN registry_unit u ON s.owner_id = u.id
 WHERE s.declared_on <= %(d)s AND (s.retired_on IS NULL OR s.retired_on > %(d)s)
 GROUP BY 1, 2
 """
+# Every unit (the structure of a date is computed from all of them, issue 13).
 BARE_UNITS_SQL = (
-    'SELECT id, code, name, kind, "group", sort_order FROM registry_unit '
-    'WHERE parent_id IS NULL AND is_active ORDER BY "group", sort_order, name'
+    'SELECT id, code, name, kind, "group", sort_order, parent_id, established_on '
+    'FROM registry_unit ORDER BY "group", sort_order, name'
 )
 
 

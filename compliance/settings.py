@@ -158,6 +158,17 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Celery: a Redis broker when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Issue 17: figures cached per date and data version (compliance/figures_cache.py), shared by
+# every web worker through Redis; one process's memory without REDIS_URL.
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=24 * 3600)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+    | {"KEY_PREFIX": "compliance"}
+}
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
