@@ -84,6 +84,8 @@ def _pages(ctx, today):
             {"level": "3", "o-page": "2"},
         ),
     ]
+    if ctx.scale >= 100:
+        pages = pages[:1]  # the national page only
     for label, client, url, params in pages:
         fetch = _get(client, url, params)
         fetch()  # templates compiled, catalogs loaded: time the steady state
@@ -93,6 +95,8 @@ def _pages(ctx, today):
     floor()
     ctx.compare("national page vs bare floor page", _get(national, "/national/"), floor, target=3)
     ctx.report("bare floor page queries", count_queries(floor))
+    if ctx.scale >= 100:
+        return
     _unit_export(ctx, viewer, unit)
     _cached_figures(ctx, today)
 

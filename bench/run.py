@@ -19,6 +19,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
 
 SECTIONS = ["registry", "pages", "notifications", "reports", "imports"]
+# At 100x (about 700,000 systems) only the figures that must hold there: the summary, the
+# national page and the admin list (issue 17); the other sections would take hours.
+LARGE_SCALE = 100
+LARGE_SCALE_SECTIONS = {"bench.registry", "bench.pages"}
 
 
 def main():
@@ -55,7 +59,8 @@ def main():
             ctx = BenchContext(scale=scale)
             registry_bench.prepare(ctx)
             for module in modules:
-                module.run(ctx)
+                if scale < LARGE_SCALE or module.__name__ in LARGE_SCALE_SECTIONS:
+                    module.run(ctx)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
