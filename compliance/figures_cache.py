@@ -57,16 +57,15 @@ def deadlines(as_of, unit=None):
     return cached("deadlines", as_of, scope, lambda: active_deadlines(as_of, unit=unit))
 
 
-def national_forecasts(as_of):
-    """{reporting unit pk, or NATIONAL: {requirement: Forecast}} for the national page: the
-    91 forecasts computed once per date and data version instead of on every request."""
-    return cached("forecasts", as_of, "all", lambda: _national_forecasts(as_of))
+def national_forecasts(as_of, figures, due, by_unit):
+    """{reporting unit pk, or NATIONAL: {requirement: Forecast}} for the national page, from
+    the date's summary, deadlines and series (as summary(), deadlines() and series(all_units=
+    True) give them): the 91 forecasts computed once per date and data version instead of on
+    every request."""
+    return cached("forecasts", as_of, "all", lambda: _forecasts(as_of, figures, due, by_unit))
 
 
-def _national_forecasts(as_of):
-    figures = summary(as_of)
-    due = deadlines(as_of)
-    by_unit = series(as_of, all_units=True)
+def _forecasts(as_of, figures, due, by_unit):
     forecasts = {}
     for row in figures.units:
         points = with_live_point(by_unit.get(row.unit.pk), row, as_of)

@@ -155,3 +155,24 @@ def test_a_lost_version_starts_anew_without_serving_old_figures(province):
     cache.delete(data_version.VERSION_KEY)  # evicted, or the cache was flushed
     SystemFactory(owner=province, code="C-4")
     assert _row(province).total == 3
+
+
+def _national_forecasts(as_of):
+    summary = figures_cache.summary(as_of)
+    due = figures_cache.deadlines(as_of)
+    series = figures_cache.series(as_of, all_units=True)
+    return figures_cache.national_forecasts(as_of, summary, due, series)
+
+
+def test_forecasts_are_computed_once_per_date_and_again_after_a_snapshot(
+    province, django_assert_num_queries
+):
+    from compliance.tasks import record_monthly_snapshot
+
+    first = _national_forecasts(AS_OF)
+    assert set(first) == {province.pk, figures_cache.NATIONAL}
+    with django_assert_num_queries(0):
+        assert _national_forecasts(AS_OF) == first
+    record_monthly_snapshot("2024-05-31")
+    series = figures_cache.series(AS_OF, all_units=True)
+    assert [point.as_of for point in series[province.pk]] == [datetime.date(2024, 5, 31)]
