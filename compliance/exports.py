@@ -77,11 +77,15 @@ class _ColumnGetter:
             self.fixed = {name: available[name] for name in wanted if name in available}
             self.per_cell = tuple(name for name in wanted if name not in available)
         self.display = None  # whether get_FOO_display gives the value: known at the first row
+        self.labels = {}
 
     def __call__(self, row):
         if not set(self.per_cell) <= {"value", "record"}:
             return row.get_cell_value(self.name)  # wants the bound row: django-tables2's way
-        value = self._resolve(row.record)
+        # A choice's label is looked up only for a method that reads it: an empty label is an
+        # empty value, so the emptiness test can take the stored value.
+        wants_label = self.method is None or "value" in self.per_cell
+        value = self._resolve(row.record, wants_label)
         if value in self.empty_values:
             return None
         if self.method is None:
@@ -89,10 +93,10 @@ class _ColumnGetter:
         cell = {"value": value, "record": row.record}
         return self.method(**self.fixed, **{name: cell[name] for name in self.per_cell})
 
-    def _resolve(self, record):
+    def _resolve(self, record, wants_label=True):
         current = record
         for index, bit in enumerate(self.bits):
-            if index == len(self.bits) - 1 and isinstance(current, models.Model):
+            if index == len(self.bits) - 1 and isinstance(current, models.Model) and wants_label:
                 return self._field_value(current, bit)
             current = getattr(current, bit, None)
             if current is None:
@@ -106,8 +110,11 @@ class _ColumnGetter:
             field = _model_field(instance, name)
             has_display = hasattr(instance, f"get_{name}_display")
             self.display = bool(getattr(field, "choices", None)) and has_display
-        if self.display:
-            return getattr(instance, f"get_{name}_display")()
+        if self.display:  # a few labels repeated on every row: translated once each
+            stored = getattr(instance, name)
+            if stored not in self.labels:
+                self.labels[stored] = force_str(getattr(instance, f"get_{name}_display")())
+            return self.labels[stored]
         value = getattr(instance, name, None)
         return value() if callable(value) else value
 
