@@ -58,6 +58,7 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     old_name = connection.settings_dict["NAME"]
     connection.settings_dict["TEST"]["NAME"] = f"loadtest_{old_name}"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -248,7 +249,6 @@ async def _session(client, cookie, paths, stop_at, results):
 async def _drive(port, cookies, mix, seconds):
     import httpx
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     limits = httpx.Limits(max_connections=len(cookies), max_keepalive_connections=len(cookies))
     async with httpx.AsyncClient(
         base_url=f"http://{HOST}:{port}", limits=limits, timeout=60, follow_redirects=False
