@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test install install-test migrate baseline lint format bench worker beat messages clean
+.PHONY: run serve test install install-test migrate baseline lint format bench loadtest worker beat messages clean
 
 # The settings default to production (DEBUG off, SECRET_KEY required, HTTPS only); these
 # development targets opt in to debug. `make test` does not: the suite runs as production does.
@@ -50,6 +50,11 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# Issue 17: gunicorn (production settings) on 127.0.0.1 under 50 signed-in sessions for 60 s,
+# against the bare floor page; needs DATABASE_URL=postgres://... (a scratch database is made).
+loadtest: install-test
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 worker: install
 	$(BIN)/celery -A compliance worker --loglevel=info

@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import connection, reset_queries
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 
@@ -21,7 +22,6 @@ def best_of(fn, repeat=3):
 def signed_in(user):
     """A test client signed in as `user`, past the second factor national and account
     administrators owe (registry/accounts/second_factor.py), as after a real sign-in."""
-    from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_static.models import StaticDevice
 

@@ -1,19 +1,23 @@
 """Compliance pages: the national page and the largest unit's page (Thanh Hóa) at 1x and 10x,
-timed against the bare summary SQL of the same date, with their query counts and an export.
+timed against the bare summary SQL of the same date and against the bare floor page (the same
+SQL in a plain template, bench/floor.py), with their query counts; the unit XLSX export against
+a bare openpyxl write-only workbook of the same rows; the cached figures (figures_cache).
 
 Six monthly snapshots are recorded first so that forecasts have history; they are removed
 at the end, leaving the database as it was found.
 """
 
 import datetime
+import io
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
+from openpyxl import Workbook, load_workbook
 
-from bench.common import count_queries
+from bench.common import count_queries, signed_in
 from bench.registry import BARE_SUMMARY_SQL, BARE_UNITS_SQL
+from bench.urls import FLOOR_URL
 from compliance.models import ComplianceSnapshot, SnapshotSource
 from compliance.trends import month_ends, record_snapshots
 from registry.models import Membership, Role, Unit
@@ -24,9 +28,7 @@ LARGEST_UNIT = "P38"  # Thanh Hóa: 856 systems at 1x
 def _client(username, role, unit=None):
     user, _ = get_user_model().objects.get_or_create(username=username)
     Membership.objects.get_or_create(user=user, role=role, unit=unit)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(user)
 
 
 def _bare_summary(as_of):
@@ -81,15 +83,58 @@ def _pages(ctx, today):
             f"/units/{unit.code}/",
             {"level": "3", "o-page": "2"},
         ),
-        (
-            f"export xlsx {unit.code} outstanding",
-            viewer,
-            f"/units/{unit.code}/export/outstanding/xlsx/",
-            None,
-        ),
     ]
+    if ctx.scale >= 100:
+        pages = pages[:1]  # the national page only
     for label, client, url, params in pages:
         fetch = _get(client, url, params)
         fetch()  # templates compiled, catalogs loaded: time the steady state
         ctx.compare(f"{label} vs bare SQL", fetch, bare, repeat=3)
         ctx.report(f"{label} queries", count_queries(fetch))
+    floor = _get(national, FLOOR_URL)
+    floor()
+    ctx.compare("national page vs bare floor page", _get(national, "/national/"), floor, target=3)
+    ctx.report("bare floor page queries", count_queries(floor))
+    if ctx.scale >= 100:
+        return
+    _unit_export(ctx, viewer, unit)
+    _cached_figures(ctx, today)
+
+
+def _unit_export(ctx, client, unit):
+    """The unit XLSX download against openpyxl write-only writing the same rows, ready-made."""
+    url = f"/units/{unit.code}/export/outstanding/xlsx/"
+    fetch = _get(client, url)
+    response = client.get(url)
+    rows = list(load_workbook(io.BytesIO(b"".join(response))).active.iter_rows(values_only=True))
+
+    def bare():
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for row in rows:
+            sheet.append(row)
+        workbook.save(io.BytesIO())
+
+    label = f"export xlsx {unit.code} ({len(rows) - 1} rows) vs bare openpyxl"
+    ctx.compare(label, fetch, bare, target=3)
+
+
+def _cached_figures(ctx, today):
+    """The national page's figures (summary and 91 forecasts): computed, then from the cache."""
+    from compliance import figures_cache
+    from registry.data_version import bump_data_version
+
+    def figures():
+        summary = figures_cache.summary(today)
+        due = figures_cache.deadlines(today)
+        series = figures_cache.series(today, all_units=True)
+        figures_cache.national_forecasts(today, summary, due, series)
+
+    def computed():
+        bump_data_version()
+        figures()
+
+    warm = figures
+    warm()
+    ctx.compare("national figures + forecasts: cached vs computed", warm, computed)
+    ctx.report("cached national figures queries", count_queries(warm))

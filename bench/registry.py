@@ -5,6 +5,7 @@ prepare(ctx) leaves the baseline loaded at ctx.scale for the other sections.
 
 import datetime
 import time
+import tracemalloc
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from django.utils import timezone
 from bench.common import best_of, count_queries, signed_in
 from compliance.selectors import compliance_summary
 from registry.baseline import build_systems, ensure_units, load_appendix_ix, read_appendix_ix
+from registry.exports import FORMATS, export_chunks
 from registry.models import InformationSystem, Membership, Role
 
 # The floor: the same three reads as the selector (units, unit changes, figures by owning
@@ -91,6 +93,31 @@ def run(ctx):
     )
     ctx.report("compliance_summary queries", count_queries(lambda: compliance_summary()))
     _admin_list(ctx)
+    if ctx.scale <= 10:
+        _system_export(ctx)
+
+
+def _system_export(ctx):
+    """The export of every system, consumed chunk by chunk as a streaming response is: its time
+    and the peak of Python memory (tracemalloc, in a second run) while it streams."""
+    systems = InformationSystem.objects.all()
+    count = systems.count()
+    for fmt in FORMATS:
+
+        def stream(fmt=fmt):
+            return sum(len(chunk) for chunk in export_chunks(systems, fmt))
+
+        seconds = best_of(stream, 1)
+        tracemalloc.start()
+        try:
+            size = stream()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        ctx.report(
+            f"export of all {count:,} systems ({fmt}), streamed",
+            f"{seconds:.2f} s, {size / 2**20:,.1f} MB out, peak {peak / 2**20:,.1f} MB",
+        )
 
 
 def _admin_list(ctx):

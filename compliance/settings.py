@@ -170,6 +170,17 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Celery: a Redis broker when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Issue 17: figures cached per date and data version (compliance/figures_cache.py), shared by
+# every web worker through Redis; one process's memory without REDIS_URL.
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=24 * 3600)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+    | {"KEY_PREFIX": "compliance"}
+}
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -351,14 +362,12 @@ CONTENT_SECURITY_POLICY = {
 # session; one error format (RFC 9457 problem details) in the language of Accept-Language;
 # throttled per token on the "api" cache (Redis with REDIS_URL, so that every web worker
 # counts together), refused with 429 and Retry-After.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "api": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
-    ),
-}
+# The API's throttles and idempotency keys: shared by every worker, as the figures are.
+CACHES["api"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
+) | {"KEY_PREFIX": "api"}
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 API_TOKEN_USE_NOTE_SECONDS = 60  # last use of a token written at most once a minute per address
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)

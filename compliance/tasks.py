@@ -8,6 +8,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from compliance.trends import previous_month_end, record_snapshots
+from registry.data_version import bump_data_version
 
 logger = logging.getLogger(__name__)
 
@@ -25,5 +26,6 @@ def record_monthly_snapshot(as_of=None):
     outages (OperationalError) are retried."""
     day = datetime.date.fromisoformat(as_of) if as_of else previous_month_end(timezone.localdate())
     written = record_snapshots(day)
+    bump_data_version()  # the snapshots are bulk-created: no signal
     logger.info("Recorded %s compliance snapshots as of %s", written, day)
     return {"as_of": day.isoformat(), "snapshots": written}

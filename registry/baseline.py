@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from registry.data_version import bump_data_version
 from registry.models import (
     Deployment,
     DossierStatus,
@@ -162,6 +163,7 @@ def load_appendix_ix(path=APPENDIX_IX_CSV, scale=1, seed=2024):
         # Each system's first history row is its state as loaded: its first change then shows
         # what changed, field by field (compliance/history.py).
         bulk_create_with_history(missing, InformationSystem, batch_size=2000)
+        bump_data_version()  # a bulk create sends no signal
     return LoadResult(units_created=units_created, systems_created=len(missing))
 
 

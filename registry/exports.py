@@ -1,13 +1,19 @@
 """Export of information systems, and the empty import template, as CSV or XLSX.
 
+Exports stream: the systems are read in chunks of 2,000, CSV goes out a row at a time, and the
+XLSX is written by openpyxl's write-only mode into a temporary file sent in chunks, so that
+memory stays flat whatever the number of systems (bench/registry.py prints the peak).
+
 Same columns, headers and words as the import (registry/import_columns.py), so an exported file
 imports back as "unchanged". Text that a spreadsheet would run as a formula is neutralised with
 registry.spreadsheets.safe_cell. Callers pass a queryset already scoped to the user.
 """
 
+import codecs
 import csv
 import datetime
 import io
+import tempfile
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,6 +29,8 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 DATE_FORMAT = "%d/%m/%Y"
+CSV_LINES_PER_CHUNK = 200
+FILE_CHUNK = 256 * 1024
 SHEET_TITLE = "Hệ thống thông tin"
 GUIDE_TITLE = "Hướng dẫn"
 KIND_HELP = {
@@ -36,15 +44,21 @@ KIND_HELP = {
 }
 
 
-def export_systems(systems, fmt):
-    """The systems (a queryset) as file bytes in `fmt` ("csv" or "xlsx")."""
+def export_chunks(systems, fmt):
+    """The systems (a queryset) as a file in `fmt` ("csv" or "xlsx"), in chunks of bytes;
+    nothing is read before the first chunk is asked for."""
     rows = _rows(systems.select_related("owner", "operator").order_by("code"))
     return WRITERS[fmt](rows)
 
 
+def export_systems(systems, fmt):
+    """The systems as file bytes, for callers that need them whole."""
+    return b"".join(export_chunks(systems, fmt))
+
+
 def template(fmt):
     """The empty import template: headers (and for XLSX the guide sheet)."""
-    return WRITERS[fmt](iter(()))
+    return b"".join(WRITERS[fmt](iter(())))
 
 
 def file_name(prefix, fmt, when=None):
@@ -92,11 +106,20 @@ class _UnitLabels:
 def _csv(rows):
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
+    yield codecs.BOM_UTF8  # lets Excel open the file as UTF-8
     writer.writerow([column.header for column in COLUMNS])
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow([_csv_value(value) for value in row])
-    # The BOM lets Excel open the file as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+        if count % CSV_LINES_PER_CHUNK == 0:
+            yield _drained(buffer)
+    yield _drained(buffer)
+
+
+def _drained(buffer):
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
 
 
 def _csv_value(value):
@@ -124,9 +147,10 @@ def _xlsx(rows):
     for row in rows:
         sheet.append([_xlsx_value(sheet, value, WriteOnlyCell) for value in row])
     _guide(workbook.create_sheet(GUIDE_TITLE))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        yield from iter(lambda: handle.read(FILE_CHUNK), b"")
 
 
 def _xlsx_value(sheet, value, cell_class):

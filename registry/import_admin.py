@@ -7,7 +7,7 @@ InformationSystemAdmin.get_urls; ImportBatchAdmin is registered in registry/admi
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from registry import scope
 from registry.admin_site import ReadOnlyAdminMixin
 from registry.audit.actions import record
-from registry.exports import CONTENT_TYPES, FORMATS, export_systems, file_name, template
+from registry.exports import CONTENT_TYPES, FORMATS, export_chunks, file_name, template
 from registry.imports import confirm_import, import_systems, record_refused_upload
 from registry.models import ImportBatch, ImportStatus
 
@@ -125,13 +125,14 @@ class _Views:
     def export(self, request, fmt):
         if fmt not in FORMATS or not scope.can_read_registry(request.user):
             raise Http404
-        data = export_systems(scope.visible_systems(request.user), fmt)
+        chunks = export_chunks(scope.visible_systems(request.user), fmt)
         record("export.downloaded", request=request, data={"kind": "systems", "format": fmt})
-        return _attachment(data, file_name("he-thong-thong-tin", fmt), fmt)
+        return _attachment(chunks, file_name("he-thong-thong-tin", fmt), fmt, streaming=True)
 
 
-def _attachment(data, name, fmt):
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+def _attachment(data, name, fmt, streaming=False):
+    response_class = StreamingHttpResponse if streaming else HttpResponse
+    response = response_class(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

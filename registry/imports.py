@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from registry import scope
 from registry.audit.actions import record_import
+from registry.data_version import bump_data_version
 from registry.import_columns import COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS, is_empty
 from registry.import_files import (
     FileError,
@@ -482,6 +483,7 @@ class _Plan:
             "default_date": now,
             "custom_historical_attrs": {"import_batch": batch},
         }
+        bump_data_version()  # bulk writes send no signal
         if self.creates:
             bulk_create_with_history(self.creates, InformationSystem, **options)
         if self.updates:

@@ -14,10 +14,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from compliance import figures_cache
 from compliance.deadlines import active_deadlines, units_missing_deadline
 from compliance.rates import percent
 from compliance.selectors import (
-    compliance_summary,
     deployment_as_of,
     dossier_status_as_of,
     outstanding_systems,
@@ -173,7 +173,7 @@ class NationalReport:
 
 def national_report(as_of):
     """The Appendix IX table: sections I and II, in the order the appendix lists units."""
-    summary = compliance_summary(as_of)
+    summary = figures_cache.summary(as_of)  # the page's figures of the date, read once
     sections = [
         Section(number, str(title), summary.groups[group]) for number, group, title in SECTIONS
     ]
@@ -211,7 +211,7 @@ class UnitReport:
 
 def unit_report(unit, as_of):
     """A unit's figures beside the national ones, its subordinate units and what is outstanding."""
-    summary = compliance_summary(as_of, unit)
+    summary = figures_cache.summary(as_of, unit)
     figures = summary.units[0]
     return UnitReport(
         as_of=as_of,

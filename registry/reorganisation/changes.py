@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.audit.actions import record
+from registry.data_version import bump_data_version
 from registry.models import InformationSystem, Membership, Role, Unit
 
 from .models import ENDING_KINDS, ChangeKind, UnitChange
@@ -196,6 +197,7 @@ def cancel_change(change, *, actor=None, request=None, today=None):
     if not claimed:
         raise ValidationError(_("Only a change not yet in force can be cancelled."))
     forget_structures()  # an UPDATE sends no signal
+    bump_data_version()
     change.refresh_from_db()
     record(
         "unit_change.cancelled",

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,23 @@ PUBLISHED = datetime.date(2024, 6, 30)
 def _workbook(unit, as_of=PUBLISHED):
     with translation.override("en"):
         return load_workbook(io.BytesIO(build(unit, as_of, "xlsx")))
+
+
+def evaluate(sheet, reference):
+    """The value of a cell, computing the few formulas the workbook writes: SUM over a range or
+    a list of cells, and a rate as IF(N(x)=0,"—",ROUND(a/b,2))."""
+    value = sheet[reference].value
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    if match := re.fullmatch(r"=SUM\(([A-Z]+)(\d+):[A-Z]+(\d+)\)", value):
+        column, first, last = match[1], int(match[2]), int(match[3])
+        return sum(evaluate(sheet, f"{column}{row}") or 0 for row in range(first, last + 1))
+    if match := re.fullmatch(r"=SUM\(([A-Z0-9,]+)\)", value):
+        return sum(evaluate(sheet, cell) for cell in match[1].split(","))
+    match = re.fullmatch(r'=IF\(N\((\w+)\)=0,"—",ROUND\((\w+)/(\w+),2\)\)', value)
+    assert match, value
+    top, bottom = evaluate(sheet, match[2]), evaluate(sheet, match[3])
+    return "—" if not bottom else round(top / bottom + 1e-9, 2)
 
 
 def _rows(sheet):
@@ -43,7 +61,14 @@ def test_national_workbook_holds_the_published_table(baseline, directive_09):
         else:
             assert row[4] == "—" and row[8] == "no systems declared"
     totals = {row[1]: row for row in rows if row[0] in ("", None) and row[1]}
-    assert totals["National total"][2:8] == [7008, 5323, 0.76, 3957, 0.56, 0.74]
+    sheet = workbook["Appendix IX"]
+    national_row = next(n for n, row in enumerate(rows, 1) if row[1] == "National total")
+    assert str(totals["National total"][2]).startswith("=SUM(")  # a live total
+    national = [evaluate(sheet, f"{column}{national_row}") for column in "CDEFGH"]
+    assert national == [7008, 5323, 0.76, 3957, 0.56, 0.74]
+    assert sheet.print_title_rows == "$5:$5"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.cell(national_row, 5).number_format == "0%"
     assert any(row[1] and row[1].startswith("22/91 units below 50% approval") for row in rows)
     levels = _rows(workbook["Levels"])
     assert levels[1] == ["Level 1", 3218, 0.459]

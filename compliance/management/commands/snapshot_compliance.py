@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from compliance.cli import iso_date
 from compliance.trends import month_ends, record_snapshots
+from registry.data_version import bump_data_version
 
 
 class Command(BaseCommand):
@@ -29,4 +30,5 @@ class Command(BaseCommand):
             dates.append(as_of)
         for day in dates:
             written = record_snapshots(day)
+            bump_data_version()  # the snapshots are bulk-created: no signal
             self.stdout.write(f"{day.isoformat()}: {written} snapshots recorded")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from registry import scope
-from registry.exports import FORMATS, export_systems
+from registry.exports import FORMATS, export_chunks
 from registry.management.commands.import_systems import get_or_error
 from registry.models import InformationSystem, Unit
 from registry.reorganisation.structure import Structure
@@ -35,9 +35,10 @@ class Command(BaseCommand):
             unit_obj = get_or_error(Unit, "code", unit, "--unit")
             # Today's structure: a successor's export holds the systems of units merged into it.
             systems = systems.filter(owner_id__in=sorted(Structure.load().subtree(unit_obj.pk)))
-        data = export_systems(systems, fmt)
         try:
-            Path(out).write_bytes(data)
+            with open(out, "wb") as handle:
+                for chunk in export_chunks(systems, fmt):
+                    handle.write(chunk)
         except OSError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
