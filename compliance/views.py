@@ -16,16 +16,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from compliance import exports
+from compliance import exports, figures_cache
 from compliance.charts import trend_chart
-from compliance.deadlines import active_deadlines, units_missing_deadline
+from compliance.deadlines import units_missing_deadline
 from compliance.filters import NationalFilter, OutstandingFilter, as_of_from
 from compliance.forecast import unit_forecasts
 from compliance.history import change_history
 from compliance.ranking import peer_standings
 from compliance.selectors import (
     UnitFigures,
-    compliance_summary,
     outstanding_systems,
     subunit_breakdown,
 )
@@ -36,7 +35,7 @@ from compliance.tables import (
     NationalTable,
     OutstandingTable,
 )
-from compliance.trends import load_series, with_live_point
+from compliance.trends import with_live_point
 from compliance.unit_names import breakdown_names
 from registry import scope
 from registry.accounts import second_factor
@@ -110,14 +109,12 @@ def _as_of_query(request):
 # National page -------------------------------------------------------------------------------
 
 
-def _national_rows(summary, series, deadlines, as_of):
-    """A row per reporting unit with its forecasts (from the series already loaded) and the
-    deadlines it missed: no query per row."""
+def _national_rows(summary, forecasts, deadlines, as_of):
+    """A row per reporting unit with its forecasts (computed once per date and data version:
+    compliance/figures_cache.py) and the deadlines it missed: no query per row."""
     rows = []
     for figures in summary.units:
-        points = with_live_point(series.get(figures.unit.pk), figures, as_of)
-        forecasts = unit_forecasts(points, deadlines, as_of)
-        rows.append(FiguresRow(figures, unit=figures.unit, forecasts=forecasts))
+        rows.append(FiguresRow(figures, unit=figures.unit, forecasts=forecasts[figures.unit.pk]))
     for deadline in deadlines:
         for row in units_missing_deadline(deadline, rows, as_of):
             row.missed.append(deadline)
@@ -135,10 +132,11 @@ def missed_counts(deadlines, rows, as_of):
 
 def _national_data(request):
     as_of, as_of_form = as_of_from(request)
-    summary = compliance_summary(as_of=as_of)
-    deadlines = active_deadlines(as_of)
-    series = load_series(as_of, all_units=True)
-    rows = _national_rows(summary, series, deadlines, as_of)
+    summary = figures_cache.summary(as_of)
+    deadlines = figures_cache.deadlines(as_of)
+    series = figures_cache.series(as_of, all_units=True)
+    forecasts = figures_cache.national_forecasts(as_of, summary, deadlines, series)
+    rows = _national_rows(summary, forecasts, deadlines, as_of)
     unit_filter = NationalFilter(request.GET or None, rows=rows)
     shown = unit_filter.qs
     filtered = len(shown) != len(rows)
@@ -159,7 +157,7 @@ def _national_data(request):
         "table": table,
         "units_at_risk": sum(1 for row in shown if row.at_risk),
         "chart": trend_chart(national_points, deadlines),
-        "forecasts": unit_forecasts(national_points, deadlines, as_of),
+        "forecasts": forecasts[figures_cache.NATIONAL],
     }
 
 
@@ -255,7 +253,7 @@ def _unit_data(request, code, outstanding=True, paginate=True):
             "absence": absence,
             "as_of_query": _as_of_query(request),
         }
-    summary = compliance_summary(as_of=as_of)
+    summary = figures_cache.summary(as_of)
     breakdown = subunit_breakdown(unit, as_of)
     figures = subtree_total(breakdown)
     data = {"unit": unit, "as_of": as_of, "as_of_form": as_of_form, "figures": figures}
@@ -270,8 +268,8 @@ def _unit_data(request, code, outstanding=True, paginate=True):
 
 
 def _unit_context(unit, summary, figures, as_of):
-    deadlines = active_deadlines(as_of, unit=unit)
-    series = load_series(as_of, unit=unit)
+    deadlines = figures_cache.deadlines(as_of, unit)
+    series = figures_cache.series(as_of, unit)
     points = with_live_point(series.get(unit.pk), figures, as_of)
     group = ReportingGroup(unit.group)
     return {
