@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from compliance import exports
 from compliance.deadlines import APPROVAL, DEPLOYMENT
 from compliance.forecast import Outlook, short_label
 from compliance.selectors import BlockFigures, deployment_as_of, dossier_status_as_of
@@ -380,15 +381,29 @@ class NationalTable:
         lines = [header + [str(_("Forecast")), str(_("Deadlines missed"))]]
         for block in self.blocks:
             lines += [self._values(row, row.number, outlook_text(row), row) for row in block.rows]
-            lines.append(self._values(block.totals, None, "", None))
-        lines.append(self._values(self.totals, None, "", None))
+            lines.append(self._total(block.totals))
+        lines.append(self._total(self.totals))
         return lines
 
     @staticmethod
     def _values(line, number, outlook, row):
-        figures = [getattr(line.figures, key) for key in FIGURE_KEYS]
+        figures = [_export_figure(key, getattr(line.figures, key)) for key in FIGURE_KEYS]
         missed = "; ".join(deadline.name for deadline in row.missed) if row else ""
         return [number, str(line.name), *figures, outlook, missed]
+
+    def _total(self, line):
+        """A subtotal or total line: live sums, and rates computed from their parts (XLSX)."""
+        values = exports.FooterLine(self._values(line, None, "", None))
+        for index, key in enumerate(FIGURE_KEYS, start=2):
+            parts = exports.RATE_PARTS.get(key)
+            if isinstance(values[index], exports.Rate) and parts:
+                values[index].parts = tuple(2 + FIGURE_KEYS.index(part) for part in parts)
+        return values
+
+
+def _export_figure(key, value):
+    """Rates as exports.Rate (a percent number in the XLSX), counts as they are."""
+    return exports.Rate(value) if key.endswith("_rate") and value is not None else value
 
 
 def outlook_text(row):
