@@ -16,7 +16,11 @@ pytestmark = pytest.mark.browser
 
 DESKTOP, PHONE = (1366, 768), (390, 844)
 LANGUAGES = ("vi", "en")
-PAGES = {page.name: page for page in SITE_PAGES if page.name in ("national", "unit", "system")}
+PAGES = {
+    page.name: page
+    for page in SITE_PAGES
+    if page.name in ("national", "unit", "system", "reports", "report")
+}
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 # English words these pages would show if a string escaped translation.
 ENGLISH = re.compile(
