@@ -36,7 +36,11 @@ FROM registry_informationsystem s
 WHERE s.declared_on <= %(d)s AND (s.retired_on IS NULL OR s.retired_on > %(d)s)
 GROUP BY 1, 2
 """
-BARE_UNITS_SQL = "SELECT * FROM registry_unit"
+# Every unit (the structure of a date is computed from all of them, issue 13).
+BARE_UNITS_SQL = (
+    'SELECT id, code, name, kind, "group", sort_order, parent_id, established_on '
+    'FROM registry_unit ORDER BY "group", sort_order, name'
+)
 BARE_CHANGES_SQL = (
     "SELECT id, kind, unit_id, successor_id, old_parent_id, new_parent_id, old_name, new_name, "
     "effective_on FROM reorganisation_unitchange WHERE cancelled_at IS NULL"
