@@ -59,14 +59,15 @@ def _title_block(report, styles):
 
 
 def _summary_table(report, styles):
-    rows = [[label, base._p(value, styles["number"])] for label, value in labels.summary(report)]
-    return base._simple_table([_("Figure"), _("Systems")], rows, SUMMARY_WIDTHS, styles)
+    rows = [[label, str(value)] for label, value in labels.summary(report)]
+    headers = [_("Figure"), _("Systems")]
+    return base._simple_table(headers, rows, SUMMARY_WIDTHS, right_aligned_from=1)
 
 
 def _system_table(report, styles):
     """Every system; a LongTable so that thousands of rows lay out in linear time."""
     cell = styles["cell"]
-    data = [base._header_row(labels.system_headers(), styles)]
+    data = [base._header_row(labels.system_headers(), SYSTEM_WIDTHS)]
     for number, line in enumerate(report.lines, start=1):
         data.append(
             [str(number)]

@@ -9,49 +9,40 @@ from openpyxl import Workbook
 
 from compliance.annual import labels
 from compliance.reports import xlsx as base
-from registry.spreadsheets import safe_cell
-
-DATE_FORMAT = "DD/MM/YYYY"
 
 
-def _summary_sheet(sheet, report):
-    sheet.title = _("Summary")
+def _summary_sheet(workbook, report):
+    sheet = base._Sheet(workbook, _("Summary"), widths=[48, 12])
     base._title(sheet, labels.title(report.year), report.unit.name, report.as_of)
-    base._append(sheet, [labels.period_text(report)])
-    base._append(sheet, [labels.security_rules_text(report)])
+    sheet.append([labels.period_text(report)])
+    sheet.append([labels.security_rules_text(report)])
     sheet.append([])
-    base._header(sheet, [_("Figure"), _("Systems")])
+    sheet.header([_("Figure"), _("Systems")])
     for label, count in labels.summary(report):
-        base._append(sheet, [label, count])
+        sheet.append([label, count])
     sheet.append([])
-    base._append(sheet, [labels.method_note(report)])
-    base._widths(sheet, [48, 12])
+    sheet.append([labels.method_note(report)])
 
 
-def _systems_sheet(sheet, report, progress):
-    sheet.title = _("Systems")
+def _systems_sheet(workbook, report, progress):
+    widths = [6, 16, 50, 30, 10, 10, 18, 12, 24, 18, 14]
+    sheet = base._Sheet(workbook, _("Systems"), widths=widths)
     headers = labels.system_headers()
     decision = [_("Decision number"), _("Decision date"), _("Signing authority")]
-    base._header(sheet, headers[:6] + decision + headers[7:])
+    sheet.header(headers[:6] + decision + headers[7:])
     total = len(report.lines) or 1
     for number, line in enumerate(report.lines, start=1):
-        sheet.append(
-            [number]
-            + [safe_cell(text) for text in (line.code, line.name, line.owner)]
-            + [line.proposed_level, line.approved_level]
-            + [safe_cell(line.decision_number), line.decision_date, line.decision_authority]
+        sheet.append(  # the sheet writes dates with the date format, text through safe_cell
+            [number, line.code, line.name, line.owner, line.proposed_level, line.approved_level]
+            + [line.decision_number, line.decision_date, line.decision_authority]
             + [labels.deployment_text(line.deployment), line.inspected_on]
         )
         if progress is not None and number % 500 == 0:
             progress(number / total)
-    for column in ("H", "K"):
-        for cell in sheet[column][1:]:
-            cell.number_format = DATE_FORMAT
-    base._widths(sheet, [6, 16, 50, 30, 10, 10, 18, 12, 24, 18, 14])
 
 
 def annual_xlsx(report, progress=None):
-    workbook = Workbook()
-    _summary_sheet(workbook.active, report)
-    _systems_sheet(workbook.create_sheet(), report, progress)
+    workbook = Workbook(write_only=True)  # rows stream to disk, as the Appendix IX workbook
+    _summary_sheet(workbook, report)
+    _systems_sheet(workbook, report, progress)
     return base._save(workbook)

@@ -63,7 +63,7 @@ def test_import_dry_run_in_the_admin(client, two_units, role_user):
     client.force_login(officer)
     export = client.get(reverse("admin:registry_informationsystem_export", args=["csv"]))
     assert _only("export.downloaded").data == {"kind": "systems", "format": "csv"}
-    upload = ContentFile(export.content, name="systems.csv")
+    upload = ContentFile(b"".join(export.streaming_content), name="systems.csv")  # streamed
     client.post(reverse("admin:registry_informationsystem_import"), {"file": upload})
     event = _only("import.dry_run")
     assert event.actor == officer

@@ -80,13 +80,14 @@ def test_main_tasks_by_keyboard_alone(browser, live_server, browser_baseline, ea
     press_and_wait(page, "Enter", r"/national/$")
     assert page.locator("h1").inner_text() == "National compliance"
 
-    # Changing the as-of date: the same digits whether the field reads day or month first.
+    # Changing the as-of date: a text field that reads dd/mm/yyyy in both languages.
     focus(page, "#national-filters input[name=as_of]")
-    page.keyboard.type("06062023")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("06/06/2023")
     assert page.eval_on_selector("#national-filters input[name=as_of]", "e => e.value") == (
-        "2023-06-06"
+        "06/06/2023"
     )
-    press_and_wait(page, "Enter", r"as_of=2023-06-06")
+    press_and_wait(page, "Enter", r"as_of=06%2F06%2F2023")
     assert "06/06/2023" in page.locator(".as-of").inner_text()
 
     # Opening a unit from the national table.
