@@ -309,15 +309,9 @@ def subunit_breakdown(unit, as_of=None):
     rows = {pk: UnitFigures(unit=structure.unit(pk)) for pk in [unit.pk, *children]}
     systems = unit_systems(unit, as_of, structure)
     for owner_id, figures in _figures_by(systems, "owner_then", as_of).items():
-        rows[_direct_child_id(structure.chain(owner_id), unit.pk)].add(figures)
+        # Its own systems (and those of units merged into it) stay with the unit itself.
+        rows[structure.branch_below(owner_id, unit.pk) or unit.pk].add(figures)
     return [rows[pk] for pk in [unit.pk, *children]]
-
-
-def _direct_child_id(chain, unit_id):
-    """The unit of `chain` (owner up to the reporting unit) just below `unit_id`; the unit
-    itself for the systems it counts directly."""
-    below = chain[: chain.index(unit_id)]
-    return below[-1] if below else unit_id
 
 
 # Where a dossier stood on a date, from its step dates (the later step wins a tie).

@@ -147,7 +147,7 @@ def overdue_units(campaign, as_of, parent=None):
         chain = structure.chain(owner_id)
         if chain and chain[-1] in settled:  # its reporting unit (the root) filed
             continue
-        unit_id = _branch_below(chain, parent)
+        unit_id = structure.branch_below(owner_id, parent.pk if parent else None)
         if unit_id is not None:  # the parent's own systems are in its own digest
             counts[unit_id] += count
     rows = [
@@ -159,14 +159,6 @@ def overdue_units(campaign, as_of, parent=None):
 
 def _subtree_ids(delivery):
     return sorted(Structure.load(delivery.planned_for).subtree(delivery.unit.pk))
-
-
-def _branch_below(chain, parent):
-    """The unit of an owner's chain directly under `parent` (the reporting unit when None)."""
-    if parent is None:
-        return chain[-1] if chain else None
-    below = chain[: chain.index(parent.pk)] if parent.pk in chain else ()
-    return below[-1] if below else None
 
 
 def _escalation_content(delivery):

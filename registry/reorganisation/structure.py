@@ -203,6 +203,16 @@ class Structure:
                 stranded.append(pk)
         return stranded
 
+    def branch_below(self, owner, pk):
+        """The unit just below `pk` on the way from `owner` up to its reporting unit on the
+        date (the reporting unit itself when `pk` is None); None when `owner` counts toward
+        `pk` directly, or not at all."""
+        chain = self.chain(owner)
+        if pk is None:
+            return chain[-1] if chain else None
+        below = chain[: chain.index(pk)] if pk in chain else ()
+        return below[-1] if below else None
+
     def reporting_unit(self, pk):
         chain = self.chain(pk)
         return chain[-1] if chain else None
