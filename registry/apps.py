@@ -19,6 +19,9 @@ FIGURES_MODELS = (
     "reorganisation.UnitChange",
     "compliance.ComplianceSnapshot",
     "notifications.DeadlineCampaign",
+    "dossiers.DossierRound",  # the level in force (compliance.selectors.level_as_of)
+    "inspections.Inspection",  # what is due for inspection (registry/inspections/selectors.py)
+    "inspections.OrganisationAssessment",
 )
 FIGURES_M2M = ("reorganisation.UnitChange.other_successors", "notifications.DeadlineCampaign.units")
 

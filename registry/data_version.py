@@ -2,8 +2,9 @@
 
 Cached figures (compliance/figures_cache.py) carry the version in their key, so a write makes
 every figure cached before it unreachable at once: no stale figure after a change, and no list
-of keys to delete. Saves and deletes of systems, units, unit changes, snapshots and deadline
-campaigns bump it through signals (registry/apps.py connects them); writes that send no signal
+of keys to delete. Saves and deletes of systems, units, unit changes, snapshots, deadline
+campaigns, re-determination rounds, inspections and organisation assessments bump it through
+signals (registry/apps.py connects them); writes that send no signal
 (bulk creates and updates, queryset updates) call `bump_data_version()` themselves: the
 import, the baseline loader, the cancelling of a unit change, the snapshot task.
 

@@ -11,6 +11,7 @@ from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
 from registry.audit.actions import record
+from registry.data_version import bump_data_version
 from registry.inspections import rules
 from registry.inspections.models import Inspection, InspectionKind, InspectionResult
 from registry.models import InformationSystem
@@ -103,6 +104,7 @@ def mirror_imported_dates(systems, *, actor):
         for system_id, day in sorted(missing)
     ]
     bulk_create_with_history(records, Inspection, batch_size=500, default_user=actor)
+    bump_data_version()  # a bulk create sends no signal (registry/data_version.py)
     latest = dict(
         Inspection.objects.filter(system_id__in=ids)
         .values("system_id")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
+from compliance import figures_cache
 from compliance.selectors import level_as_of, months_before, systems_as_of, unit_systems
 from registry import scope
 from registry.inspections import rules
@@ -203,12 +204,21 @@ def _horizon_days():
 
 
 def unit_context(unit, as_of):
-    """What the unit page's inspections section shows (templates: inspections/_unit.html)."""
-    return {"inspections": unit_inspections(unit, as_of), **_horizon_days()}
+    """What the unit page's inspections section shows (templates: inspections/_unit.html);
+    computed once per date and data version (the ledger's writes change it)."""
+    computed = figures_cache.cached(
+        "inspections", as_of, unit.pk, lambda: unit_inspections(unit, as_of)
+    )
+    return {"inspections": computed, **_horizon_days()}
 
 
 def national_context(summary):
-    return {"inspections": national_inspections(summary), **_horizon_days()}
+    """The national page's inspections section; computed once per date and data version:
+    its count of systems due reads every system's level and ledger (the page's dearest query)."""
+    computed = figures_cache.cached(
+        "inspections", summary.as_of, "all", lambda: national_inspections(summary)
+    )
+    return {"inspections": computed, **_horizon_days()}
 
 
 def system_context(system, level):

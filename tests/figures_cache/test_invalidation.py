@@ -176,3 +176,63 @@ def test_forecasts_are_computed_once_per_date_and_again_after_a_snapshot(
     record_monthly_snapshot("2024-05-31")
     series = figures_cache.series(AS_OF, all_units=True)
     assert [point.as_of for point in series[province.pk]] == [datetime.date(2024, 5, 31)]
+
+
+def test_a_redetermined_level_moves_the_level_counts_at_once(province):
+    from registry.models import Role
+    from tests.dossiers.test_actions import redetermine
+    from tests.factories import user_with_role
+
+    after_decision = datetime.date(2025, 6, 30)
+    system = InformationSystem.objects.get(code="C-1")  # approved at level 2
+    figures = figures_cache.summary(after_decision)
+    assert next(r for r in figures.units if r.unit.pk == province.pk).levels[3] == 0
+    redetermine(system, user_with_role(Role.NATIONAL_ADMIN), level=3)  # rounds only: no system save
+    figures = figures_cache.summary(after_decision)
+    assert next(r for r in figures.units if r.unit.pk == province.pk).levels[3] == 1
+
+
+def _inspections(as_of):
+    from registry.inspections import selectors
+
+    return selectors.national_context(figures_cache.summary(as_of))["inspections"]
+
+
+def test_an_inspection_entered_late_moves_the_inspections_due_of_its_date_at_once(province):
+    from registry.inspections import actions
+    from registry.inspections.models import Inspection, InspectionKind, InspectionResult
+    from registry.models import Role
+    from tests.factories import user_with_role
+
+    system = SystemFactory(owner=province, code="C-L3", approved=True, proposed_level=3)
+    admin = user_with_role(Role.NATIONAL_ADMIN)
+
+    def inspect(day):
+        entry = Inspection(
+            system=system,
+            inspected_on=day,
+            kind=InspectionKind.AUTHORITY,
+            result=InspectionResult.PASSED,
+        )
+        actions.record_inspection(entry, actor=admin)
+
+    inspect(datetime.date(2025, 6, 1))
+    overdue = _inspections(AS_OF).overdue  # never inspected by 30/06/2024
+    # Entered late, dated before the date asked: the system's last inspection (2025) stays,
+    # so only the ledger's own write can tell the cache.
+    inspect(datetime.date(2024, 3, 1))
+    assert _inspections(AS_OF).overdue == overdue - 1
+
+
+def test_an_organisation_assessment_recorded_clears_the_unit_from_the_overdue_list(province):
+    from registry.inspections import actions
+    from registry.inspections.models import InspectionResult, OrganisationAssessment
+    from registry.models import Role
+    from tests.factories import user_with_role
+
+    assert province in [unit for unit, _ in _inspections(AS_OF).units_assessment_overdue]
+    assessment = OrganisationAssessment(
+        unit=province, inspected_on=datetime.date(2024, 5, 1), result=InspectionResult.PASSED
+    )
+    actions.record_assessment(assessment, actor=user_with_role(Role.NATIONAL_ADMIN))
+    assert province not in [unit for unit, _ in _inspections(AS_OF).units_assessment_overdue]
