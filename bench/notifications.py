@@ -21,11 +21,9 @@ import statistics
 import subprocess
 import sys
 import time
-from importlib import import_module
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -36,6 +34,7 @@ from notifications.dispatch import dispatch
 from notifications.models import CampaignStep, Delivery, Status
 from notifications.planner import plan_day
 from registry.models import Membership, Role, Unit
+from tests.notifications.conftest import seed_deadlines
 
 AS_OF = datetime.date(2024, 9, 23)
 FAN_OUT = 1000  # e-mails timed through the workers
@@ -69,8 +68,9 @@ def run(ctx):
 
 
 def _seed():
-    """The seeded campaigns and time limits (the registry section flushes the database)."""
-    import_module("notifications.migrations.0002_seed_deadlines").seed(apps, None)
+    """The seeded campaigns, with their issue date, and time limits (the registry section
+    flushes the database), as the notification tests seed them."""
+    seed_deadlines()
 
 
 def _staff_every_unit():

@@ -253,7 +253,6 @@ def _unit_data(request, code, outstanding=True, paginate=True):
             "absence": absence,
             "as_of_query": _as_of_query(request),
         }
-    summary = figures_cache.summary(as_of)
     breakdown = subunit_breakdown(unit, as_of)
     figures = subtree_total(breakdown)
     data = {"unit": unit, "as_of": as_of, "as_of_form": as_of_form, "figures": figures}
@@ -263,11 +262,13 @@ def _unit_data(request, code, outstanding=True, paginate=True):
         data["filter"], data["outstanding_table"] = _outstanding_table(
             request, unit, units, as_of, paginate
         )
-    data.update(_unit_context(unit, summary, figures, as_of))
     return data
 
 
-def _unit_context(unit, summary, figures, as_of):
+def _unit_context(unit, figures, as_of):
+    """What the page shows beside its tables (comparisons, deadlines, chart, forecasts); the
+    downloads have no use for it."""
+    summary = figures_cache.summary(as_of)
     deadlines = figures_cache.deadlines(as_of, unit)
     series = figures_cache.series(as_of, unit)
     points = with_live_point(series.get(unit.pk), figures, as_of)
@@ -297,6 +298,7 @@ def unit_page(request, code):
     data = _unit_data(request, code)
     if "absence" in data:
         return render(request, "compliance/unit_absent.html", data)
+    data.update(_unit_context(data["unit"], data["figures"], data["as_of"]))
     data["can_edit"] = scope.can_edit_systems(request.user)
     data.update(inspections.unit_context(data["unit"], data["as_of"]))
     return render(request, "compliance/unit.html", data)

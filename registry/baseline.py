@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from registry.data_version import bump_data_version
@@ -164,7 +164,20 @@ def load_appendix_ix(path=APPENDIX_IX_CSV, scale=1, seed=2024):
         # what changed, field by field (compliance/history.py).
         bulk_create_with_history(missing, InformationSystem, batch_size=2000)
         bump_data_version()  # a bulk create sends no signal
+    if missing:
+        _refresh_planner_statistics()
     return LoadResult(units_created=units_created, systems_created=len(missing))
+
+
+def _refresh_planner_statistics():
+    """ANALYZE the tables a bulk load filled, as PostgreSQL advises after one: until autovacuum
+    gets to them, the planner takes the registry for a handful of rows and joins the units to
+    every system row by row (the outstanding list took 40 ms instead of 5 at 1x)."""
+    models = [InformationSystem, InformationSystem.history.model, Unit]
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def ensure_units(rows):
