@@ -8,6 +8,9 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+# About 700,000 systems: only the figures that must hold there run (bench/run.py), not in CI.
+LARGE_SCALE = 100
+
 
 def best_of(fn, repeat=3):
     """The fastest of `repeat` runs, in seconds (the least disturbed by the machine)."""

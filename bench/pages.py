@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from bench.common import count_queries, signed_in
+from bench.common import LARGE_SCALE, count_queries, signed_in
 from bench.registry import BARE_SUMMARY_SQL, BARE_UNITS_SQL
 from bench.urls import FLOOR_URL
 from compliance.models import ComplianceSnapshot, SnapshotSource
@@ -84,7 +84,7 @@ def _pages(ctx, today):
             {"level": "3", "o-page": "2"},
         ),
     ]
-    if ctx.scale >= 100:
+    if ctx.scale >= LARGE_SCALE:
         pages = pages[:1]  # the national page only
     for label, client, url, params in pages:
         fetch = _get(client, url, params)
@@ -95,7 +95,7 @@ def _pages(ctx, today):
     floor()
     ctx.compare("national page vs bare floor page", _get(national, "/national/"), floor, target=3)
     ctx.report("bare floor page queries", count_queries(floor))
-    if ctx.scale >= 100:
+    if ctx.scale >= LARGE_SCALE:
         return
     _unit_export(ctx, viewer, unit)
     _cached_figures(ctx, today)

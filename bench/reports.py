@@ -71,6 +71,7 @@ def run(ctx):
         "national PDF vs bare reportlab table",
         lambda: build(None, AS_OF, "pdf"),
         lambda: _bare_pdf(national_rows),
+        target=2,
     )
     ctx.report("national PDF queries", count_queries(lambda: build(None, AS_OF, "pdf")))
     unit = largest_unit()
@@ -80,6 +81,7 @@ def run(ctx):
         lambda: build(unit, AS_OF, "pdf"),
         lambda: _bare_pdf(unit_rows),
         repeat=2,
+        target=2,
     )
     ctx.report("unit PDF queries", count_queries(lambda: build(unit, AS_OF, "pdf")))
     seconds = best_of(lambda: build(unit, AS_OF, "xlsx"), repeat=2)
