@@ -12,7 +12,8 @@ import datetime
 import io
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from compliance import figures_cache
 from registry import data_version
@@ -236,3 +237,46 @@ def test_an_organisation_assessment_recorded_clears_the_unit_from_the_overdue_li
     )
     actions.record_assessment(assessment, actor=user_with_role(Role.NATIONAL_ADMIN))
     assert province not in [unit for unit, _ in _inspections(AS_OF).units_assessment_overdue]
+
+
+def _unit_page(client, unit, **query):
+    response = client.get(f"/units/{unit.code}/", query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_unit_pages_tables_show_a_change_at_once(province, client):
+    """The unit page's tables are rendered once per data version: a renamed system, a system
+    approved, a new subordinate unit show on the next view, in either table."""
+    from registry.models import Role
+    from tests.factories import user_with_role
+
+    client.force_login(user_with_role(Role.VIEWER, province))
+    with CaptureQueriesContext(connection) as rendered:
+        first = _unit_page(client, province)
+    assert "C-2" in first and "Hệ thống đổi tên" not in first
+    with CaptureQueriesContext(connection) as cached:
+        assert "C-2" in _unit_page(client, province)
+    assert len(cached) < len(rendered)  # the list of systems came from the cache
+    system = InformationSystem.objects.get(code="C-2")
+    system.name = "Hệ thống đổi tên"
+    system.save()
+    assert "Hệ thống đổi tên" in _unit_page(client, province)
+    UnitFactory(name="Phòng Mới Lập", parent=province)
+    assert "Phòng Mới Lập" in _unit_page(client, province)
+
+
+def test_the_unit_pages_tables_follow_the_query_and_the_language(province, client):
+    from registry.models import Role
+    from tests.factories import user_with_role
+
+    SystemFactory(owner=province, code="C-L4", proposed_level=4)
+    client.force_login(user_with_role(Role.VIEWER, province))
+    every_level = _unit_page(client, province)
+    level_4 = _unit_page(client, province, level="4")
+    assert "C-2" in every_level and "C-L4" in every_level
+    assert "C-2" not in level_4 and "C-L4" in level_4
+    client.cookies["django_language"] = "en"
+    assert "Still missing" in _unit_page(client, province, level="4")
+    client.cookies["django_language"] = "vi"
+    assert "Still missing" not in _unit_page(client, province, level="4")
