@@ -94,11 +94,26 @@ def _pages(ctx, today):
     floor = _get(national, FLOOR_URL)
     floor()
     ctx.compare("national page vs bare floor page", _get(national, "/national/"), floor, target=3)
+    ctx.compare("national page, first view after a write", _after_a_write(national), floor)
     ctx.report("bare floor page queries", count_queries(floor))
     if ctx.scale >= LARGE_SCALE:
         return
     _unit_export(ctx, viewer, unit)
     _cached_figures(ctx, today)
+
+
+def _after_a_write(client):
+    """The national page as the first request after a write sees it: every cached figure
+    (summary, series, forecasts, inspections due) computed anew."""
+    from registry.data_version import bump_data_version
+
+    fetch = _get(client, "/national/")
+
+    def run():
+        bump_data_version()
+        fetch()
+
+    return run
 
 
 def _unit_export(ctx, client, unit):
