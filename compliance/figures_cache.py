@@ -9,6 +9,10 @@ the older entries unreachable; they expire after FIGURES_CACHE_SECONDS.
 
 Figures read inside a transaction are not cached: the transaction may hold writes not
 committed yet (and may roll them back), which no other request must see.
+
+`cached()` serves two more things the same way: the inspections due of a date (nationally and
+per unit, registry/inspections/selectors.py) and the HTML of a unit page's two tables
+(compliance/views.py), keyed by everything that shapes them.
 """
 
 from django.conf import settings

@@ -102,3 +102,19 @@ def test_level_mix_follows_june_2024(baseline):
     # 7,008 systems in the 3,309/2,914/955/23/5 proportions of 7,206.
     assert counts == {1: 3218, 2: 2834, 3: 929, 4: 22, 5: 5}
     assert datetime.date(2024, 6, 30) == CUTOFF
+
+
+def test_the_loader_leaves_the_planner_statistics_of_what_it_loaded(db):
+    """PostgreSQL advises ANALYZE after a bulk load: until then the planner takes the registry
+    for a handful of rows and joins units to systems row by row (docs/scaling.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner statistics read here are PostgreSQL's")
+    load_appendix_ix()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s",
+            [InformationSystem._meta.db_table],
+        )
+        assert cursor.fetchone()[0] == InformationSystem.objects.count() == 7008
