@@ -29,16 +29,17 @@ from registry.data_version import data_version
 NATIONAL = None  # the key of the national series and forecasts, as in load_series
 
 
-def cached(kind, as_of, scope, compute):
+def cached(kind, as_of, scope, compute, timeout=None):
     """compute() once per (kind, date, scope, data version); `scope` names what the figures
-    cover (a unit's pk, "all"), never who asks: callers check access before asking."""
+    cover (a unit's pk, "all"), never who asks: callers check access before asking. Kept for
+    `timeout` seconds, FIGURES_CACHE_SECONDS by default."""
     if connection.in_atomic_block:
         return compute()
     key = f"figures:{data_version()}:{kind}:{as_of.isoformat()}:{scope}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=settings.FIGURES_CACHE_SECONDS)
+        cache.set(key, value, timeout=timeout or settings.FIGURES_CACHE_SECONDS)
     return value
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 
+from registry.data_version import pinned_data_version
 from registry.text import describe, forbidden_character
 
 
@@ -62,3 +63,16 @@ def _keys_and_values(query):
     for key, values in query.lists():
         yield key
         yield from values
+
+
+class PinnedDataVersionMiddleware:
+    """Read the data version once, before the view reads anything, and cache every figure of
+    the request under it (registry/data_version.py): read later, a write committed meanwhile
+    would file figures computed before it under the version that should hide them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with pinned_data_version():
+            return self.get_response(request)

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "compliance.middleware.PinnedDataVersionMiddleware",
     "registry.reorganisation.middleware.StructureCacheMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires (manage.py check)
 ]
@@ -178,6 +179,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Issue 17: figures cached per date and data version (compliance/figures_cache.py), shared by
 # every web worker through Redis; one process's memory without REDIS_URL.
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=24 * 3600)
+# A unit page's tables as first opened (compliance/views.py): kept for the rush of the same
+# views around a deadline, not the day, since every unit and date may have its own.
+PAGE_TABLES_CACHE_SECONDS = env.int("PAGE_TABLES_CACHE_SECONDS", default=600)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

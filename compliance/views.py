@@ -9,6 +9,7 @@ read, so they skip the per-request transaction (ATOMIC_REQUESTS).
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
@@ -22,7 +23,7 @@ from django_tables2 import RequestConfig
 from compliance import exports, figures_cache
 from compliance.charts import trend_chart
 from compliance.deadlines import units_missing_deadline
-from compliance.filters import NationalFilter, OutstandingFilter, as_of_from
+from compliance.filters import AsOfForm, NationalFilter, OutstandingFilter, as_of_from
 from compliance.forecast import unit_forecasts
 from compliance.history import change_history
 from compliance.ranking import peer_standings
@@ -310,18 +311,33 @@ def unit_page(request, code):
 
 
 def _table_html(request, table, unit, as_of):
-    """The table as `{% render_table %}` renders it, once per unit, date, query, language and
-    data version (figures_cache): django-tables2's cell by cell rendering was over half of a
-    unit page's time. Only what the key names shapes the HTML: the unit's visibility is checked
-    before, and every user who may see the unit sees the same table."""
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
-    key = f"{type(table).__name__}:{unit.pk}:{get_language()}:{query}"
+    """The table as `{% render_table %}` renders it; for the page as first opened (no query,
+    or only a valid as-of date) rendered once per unit, date, language and data version
+    (figures_cache): django-tables2's cell by cell rendering was over half of a unit page's
+    time. Only what the key names shapes the HTML: the unit's visibility is checked before,
+    and every user who may see the unit sees the same table.
+
+    Filtered, sorted or paged views are rendered each time: their links carry every parameter
+    of the query, so caching them would let anyone fill the cache (shared with the Celery
+    broker) with one entry per made-up parameter."""
 
     def render_now():
         table.before_render(request)
         return get_template(table.template_name).render({"table": table}, request=request)
 
-    return figures_cache.cached("table-html", as_of, key, render_now)
+    if set(request.GET) - {"as_of"} or (request.GET and as_of != _requested_as_of(request)):
+        return render_now()
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
+    key = f"{type(table).__name__}:{unit.pk}:{get_language()}:{query}"
+    timeout = settings.PAGE_TABLES_CACHE_SECONDS
+    return figures_cache.cached("table-html", as_of, key, render_now, timeout=timeout)
+
+
+def _requested_as_of(request):
+    """The as-of date the query asks for when it is valid and given once; else None."""
+    values = request.GET.getlist("as_of")
+    form = AsOfForm({"as_of": values[0]}) if len(values) == 1 else None
+    return form.cleaned_data["as_of"] if form is not None and form.is_valid() else None
 
 
 UNIT_EXPORTS = ("outstanding", "subunits")

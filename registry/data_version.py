@@ -14,14 +14,39 @@ changed). Several writes in one transaction bump once.
 """
 
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 VERSION_KEY = "figures:data-version"
 
+# The version a request read before reading any data (pinned_data_version): a figure cached
+# under a version must not be older than that version, or a write committed while a request was
+# reading would stay hidden behind figures cached from before it.
+_pinned = ContextVar("pinned_data_version", default=None)
+
 
 def data_version():
+    """The version pinned for this request, else the current one."""
+    pinned = _pinned.get()
+    return _read_version() if pinned is None else pinned
+
+
+@contextmanager
+def pinned_data_version():
+    """Within it, data_version() answers the version read on entering: a request reads it
+    first, so everything it reads afterwards is at least as new as the version it caches
+    under. A write committed within moves the pin on (see _bump_now)."""
+    token = _pinned.set(_read_version())
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def _read_version():
     """The current version. When the key is missing (a fresh or flushed cache, an eviction),
     it starts from the clock, so that it never repeats a number some cached figure carries."""
     version = cache.get(VERSION_KEY)
@@ -36,6 +61,8 @@ def _bump_now():
         cache.incr(VERSION_KEY)
     except ValueError:  # the key is missing: any new number will do
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    if _pinned.get() is not None:  # this request wrote: what it reads next is newer
+        _pinned.set(_read_version())
 
 
 def bump_data_version(using=DEFAULT_DB_ALIAS):

@@ -277,6 +277,6 @@ def test_the_unit_pages_tables_follow_the_query_and_the_language(province, clien
     assert "C-2" in every_level and "C-L4" in every_level
     assert "C-2" not in level_4 and "C-L4" in level_4
     client.cookies["django_language"] = "en"
-    assert "Still missing" in _unit_page(client, province, level="4")
+    assert "Still missing" in _unit_page(client, province)
     client.cookies["django_language"] = "vi"
-    assert "Still missing" not in _unit_page(client, province, level="4")
+    assert "Still missing" not in _unit_page(client, province)
