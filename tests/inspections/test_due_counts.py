@@ -1,0 +1,47 @@
+"""The counts of systems due for inspection (the national and unit pages) agree with the list
+of systems due (the digest, the unit page's list): one rule, counted in Python from grouped
+rows and filtered in SQL. Generated cases: levels 1-5, never inspected or inspected on dates
+around month ends and the intervals' edges, asked on dates that include month ends."""
+
+import datetime
+import random
+
+import pytest
+
+from compliance.selectors import systems_as_of
+from registry.inspections import selectors
+from tests.factories import SystemFactory
+from tests.inspections.factories import InspectionFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+ASKED = [D(2025, 2, 28), D(2025, 3, 31), D(2025, 8, 31), D(2025, 12, 1), D(2026, 2, 28)]
+
+
+def _edge_dates(rng):
+    """Days near the month ends and the 6- and 12-month edges of the dates asked."""
+    days = []
+    for asked in ASKED:
+        for months in (6, 12):
+            edge = selectors.months_before(asked, months)
+            days += [edge + datetime.timedelta(days=delta) for delta in (-31, -1, 0, 1, 29)]
+    return rng.sample(days, 40)
+
+
+def test_the_counts_of_systems_due_agree_with_the_list_of_systems_due():
+    rng = random.Random(17)
+    for day in _edge_dates(rng):
+        system = SystemFactory(approved=True, proposed_level=rng.randint(1, 5))
+        InspectionFactory(system=system, inspected_on=day)
+    for _ in range(8):  # never inspected
+        SystemFactory(approved=True, proposed_level=rng.randint(1, 5))
+    for asked in ASKED:
+        systems = systems_as_of(asked)
+        overdue = selectors.systems_due(systems, asked, asked - datetime.timedelta(days=1))
+        due_by_horizon = selectors.systems_due(systems, asked)
+        expected = {
+            "overdue": overdue.count(),
+            "due_soon": due_by_horizon.count() - overdue.count(),
+        }
+        assert selectors.due_counts(systems, asked) == expected, asked
+        assert expected["overdue"] > 0
