@@ -381,12 +381,23 @@ def months_before(day, months):
     return datetime.date(year, month_index + 1, min(day.day, last_day))
 
 
+def inspected_before_due(by_date, months):
+    """The latest last inspection whose next one, `months` later (the day itself, or the month's
+    last day when shorter), falls due on or before `by_date`. Usually the same day `months`
+    earlier; when `by_date` is a month's last day, that month's last day (an inspection on
+    31/08 falls due on 28/02, so on 28/02 it is due)."""
+    cutoff = months_before(by_date, months)
+    if (by_date + datetime.timedelta(days=1)).day == 1:
+        cutoff = cutoff.replace(day=calendar.monthrange(cutoff.year, cutoff.month)[1])
+    return cutoff
+
+
 def inspection_due_q(by_date, intervals):
     """Systems (annotated with `level_then`) whose periodic inspection falls due by `by_date`:
     never inspected, or last inspected at least the level's interval (months) before it."""
     condition = Q(pk__in=[])
     for level, months in intervals.items():
-        cutoff = months_before(by_date, months)
+        cutoff = inspected_before_due(by_date, months)
         inspected_long_ago = Q(last_inspection_on__isnull=True) | Q(last_inspection_on__lte=cutoff)
         condition |= Q(level_then=level) & inspected_long_ago
     return condition

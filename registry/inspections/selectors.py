@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
 from compliance import figures_cache
-from compliance.selectors import level_as_of, months_before, systems_as_of, unit_systems
+from compliance.selectors import inspected_before_due, level_as_of, systems_as_of, unit_systems
 from registry import scope
 from registry.inspections import rules
 from registry.inspections.models import Inspection, OrganisationAssessment
@@ -46,7 +46,7 @@ def last_inspected_as_of(as_of):
 def _cutoffs(by_date):
     """{level: the latest last inspection that leaves a system of that level due by then}."""
     intervals = settings.INSPECTION_INTERVAL_MONTHS
-    return {level: months_before(by_date, months) for level, months in intervals.items()}
+    return {level: inspected_before_due(by_date, months) for level, months in intervals.items()}
 
 
 def _due_by(by_date):
