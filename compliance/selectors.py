@@ -392,14 +392,16 @@ def inspected_before_due(by_date, months):
     return cutoff
 
 
-def inspection_due_q(by_date, intervals):
+def inspection_due_q(by_date, intervals, last_inspected="last_inspection_on"):
     """Systems (annotated with `level_then`) whose periodic inspection falls due by `by_date`:
-    never inspected, or last inspected at least the level's interval (months) before it."""
+    never inspected, or last inspected (the field `last_inspected`) at least the level's
+    interval (months) before it."""
     condition = Q(pk__in=[])
     for level, months in intervals.items():
         cutoff = inspected_before_due(by_date, months)
-        inspected_long_ago = Q(last_inspection_on__isnull=True) | Q(last_inspection_on__lte=cutoff)
-        condition |= Q(level_then=level) & inspected_long_ago
+        never = Q(**{f"{last_inspected}__isnull": True})
+        long_ago = Q(**{f"{last_inspected}__lte": cutoff})
+        condition |= Q(level_then=level) & (never | long_ago)
     return condition
 
 

@@ -9,10 +9,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Subquery
 
 from compliance import figures_cache
-from compliance.selectors import inspected_before_due, level_as_of, systems_as_of, unit_systems
+from compliance.selectors import (
+    inspected_before_due,
+    inspection_due_q,
+    level_as_of,
+    systems_as_of,
+    unit_systems,
+)
 from registry import scope
 from registry.inspections import rules
 from registry.inspections.models import Inspection, OrganisationAssessment
@@ -51,15 +57,12 @@ def _cutoffs(by_date):
 
 def _due_by(by_date):
     """Systems (annotated with level_then, last_inspected_then) due for inspection by then."""
-    condition = Q(pk__in=[])
-    for level, cutoff in _cutoffs(by_date).items():
-        long_ago = Q(last_inspected_then__isnull=True) | Q(last_inspected_then__lte=cutoff)
-        condition |= Q(level_then=level) & long_ago
-    return condition
+    intervals = settings.INSPECTION_INTERVAL_MONTHS
+    return inspection_due_q(by_date, intervals, last_inspected="last_inspected_then")
 
 
 def _is_due(level, last_inspected, cutoffs):
-    """_due_by's condition for one system, given _cutoffs() of the same date."""
+    """inspection_due_q's condition for one system, given _cutoffs() of the same date."""
     cutoff = cutoffs.get(level)
     return cutoff is not None and (last_inspected is None or last_inspected <= cutoff)
 
