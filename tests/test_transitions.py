@@ -9,7 +9,10 @@ from django.utils import timezone, translation
 from registry.models import Authority, Deployment, DossierStatus, InformationSystem, Lifecycle
 from tests.factories import SystemFactory
 
-TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
+
+def tomorrow():
+    # Read at each use, not at import: CI crossing midnight (Vietnam time) made "tomorrow" today.
+    return timezone.localdate() + datetime.timedelta(days=1)
 
 
 def errors_of(system):
@@ -70,7 +73,7 @@ def test_decision_cannot_predate_submission(appraised):
 
 
 def test_decision_cannot_be_in_the_future(appraised):
-    approve(appraised, decision_date=TOMORROW)
+    approve(appraised, decision_date=tomorrow())
     assert "decision_date" in errors_of(appraised)
 
 
@@ -156,7 +159,7 @@ def test_a_retired_system_cannot_come_back(db):
 
 
 def test_a_rejected_change_leaves_the_record_as_it_was(appraised):
-    approve(appraised, decision_date=TOMORROW)
+    approve(appraised, decision_date=tomorrow())
     with pytest.raises(ValidationError):
         appraised.full_clean()
     stored = InformationSystem.objects.get(pk=appraised.pk)

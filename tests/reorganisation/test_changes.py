@@ -18,8 +18,15 @@ from registry.reorganisation.models import ChangeKind, UnitChange
 from tests.factories import SubUnitFactory, SystemFactory, UnitFactory, user_with_role
 from tests.notifications.conftest import approval_campaign, staff_units  # noqa: F401
 
-TODAY = timezone.localdate()
-LATER = TODAY + datetime.timedelta(days=10)
+
+def today():
+    # Read at each use, not at import: a run that crosses midnight (Vietnam time) must not
+    # compare against the day the tests were collected.
+    return timezone.localdate()
+
+
+def later():
+    return today() + datetime.timedelta(days=10)
 
 
 @pytest.fixture
@@ -47,23 +54,23 @@ def totals(as_of):
 
 
 def test_a_future_merger_changes_nothing_until_its_date_then_everything(provinces):
-    merge(provinces["A"], provinces["B"], LATER)
-    assert totals(TODAY) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
-    assert totals(LATER - datetime.timedelta(days=1)) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
-    assert totals(LATER) == {"Tỉnh B": 5, "Tỉnh C": 1}
-    assert compliance_summary(LATER).national.total == 6
+    merge(provinces["A"], provinces["B"], later())
+    assert totals(today()) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    assert totals(later() - datetime.timedelta(days=1)) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    assert totals(later()) == {"Tỉnh B": 5, "Tỉnh C": 1}
+    assert compliance_summary(later()).national.total == 6
 
 
 def test_a_future_change_can_be_cancelled_before_its_date_only(provinces):
-    change = merge(provinces["A"], provinces["B"], LATER)
+    change = merge(provinces["A"], provinces["B"], later())
     assert changes.may_cancel(change)
     changes.cancel_change(change)
-    assert totals(LATER) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
-    in_force = merge(provinces["A"], provinces["C"], TODAY)
+    assert totals(later()) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    in_force = merge(provinces["A"], provinces["C"], today())
     assert not changes.may_cancel(in_force)
     with pytest.raises(ValidationError):
         changes.cancel_change(in_force)
-    assert totals(TODAY) == {"Tỉnh B": 2, "Tỉnh C": 4}
+    assert totals(today()) == {"Tỉnh B": 2, "Tỉnh C": 4}
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"unit_change.recorded", "unit_change.cancelled", "unit_change.applied"} <= actions
 
@@ -75,32 +82,32 @@ def test_a_future_change_can_be_cancelled_before_its_date_only(provinces):
 def test_impossible_mergers_are_refused_and_record_nothing(provinces, case):
     a, b, c = provinces["A"], provinces["B"], provinces["C"]
     if case in ("twice", "successor ended"):
-        merge(c if case == "successor ended" else a, b, TODAY)
+        merge(c if case == "successor ended" else a, b, today())
     target = {"into itself": a, "into its department": provinces["A-IT"], "twice": c,
               "successor ended": c, "no successor": None}[case]  # fmt: skip
     before = UnitChange.objects.count()
     with pytest.raises(ValidationError):
-        merge(a, target, LATER)
+        merge(a, target, later())
     assert UnitChange.objects.count() == before
 
 
 def test_rename_and_move_are_dated(provinces):
     a, b = provinces["A"], provinces["B"]
     rename = changes.ChangeSpec(kind=ChangeKind.RENAME, unit=a, new_name="Tỉnh A mới",
-                                effective_on=LATER, legal_basis="NQ")  # fmt: skip
+                                effective_on=later(), legal_basis="NQ")  # fmt: skip
     changes.record_change(rename)
-    assert "Tỉnh A" in totals(TODAY) and "Tỉnh A mới" in totals(LATER)
+    assert "Tỉnh A" in totals(today()) and "Tỉnh A mới" in totals(later())
     move = changes.ChangeSpec(kind=ChangeKind.MOVE, unit=provinces["A-IT"], new_parent=b,
-                              effective_on=LATER, legal_basis="NQ")  # fmt: skip
+                              effective_on=later(), legal_basis="NQ")  # fmt: skip
     changes.record_change(move)
-    assert totals(LATER) == {"Tỉnh A mới": 2, "Tỉnh B": 3, "Tỉnh C": 1}
-    assert totals(TODAY) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
+    assert totals(later()) == {"Tỉnh A mới": 2, "Tỉnh B": 3, "Tỉnh C": 1}
+    assert totals(today()) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
     # Until the department moves away, A cannot move under it (its own subordinate).
     cycle = changes.ChangeSpec(
         kind=ChangeKind.MOVE,
         unit=a,
         new_parent=provinces["A-IT"],
-        effective_on=TODAY + datetime.timedelta(days=1),
+        effective_on=today() + datetime.timedelta(days=1),
         legal_basis="NQ",
     )
     with pytest.raises(ValidationError):
@@ -109,10 +116,10 @@ def test_rename_and_move_are_dated(provinces):
 
 def test_applying_twice_carries_people_over_once_pending_confirmation(provinces):
     officer = user_with_role(Role.OFFICER, provinces["A"])
-    merge(provinces["A"], provinces["B"], LATER)
+    merge(provinces["A"], provinces["B"], later())
     assert not Membership.objects.filter(unit=provinces["B"]).exists()  # not in force yet
-    assert len(changes.apply_due_changes(LATER)) == 1
-    assert changes.apply_due_changes(LATER) == []
+    assert len(changes.apply_due_changes(later())) == 1
+    assert changes.apply_due_changes(later()) == []
     carried = Membership.objects.get(user=officer, unit=provinces["B"])
     assert carried.pending and carried.carried_over_from == provinces["A"]
 
@@ -120,7 +127,7 @@ def test_applying_twice_carries_people_over_once_pending_confirmation(provinces)
 def test_an_officer_of_a_merged_unit_works_in_the_successor_once_confirmed(provinces, client):
     a, b, c = provinces["A"], provinces["B"], provinces["C"]
     officer = user_with_role(Role.OFFICER, a)
-    merge(a, b, TODAY)
+    merge(a, b, today())
     officer = type(officer).objects.get(pk=officer.pk)  # a new request: scope read afresh
     # Before confirmation: A's past stays readable, nothing is writable, B is not visible.
     assert set(scope.visible_systems(officer)) == set(a.systems.all()) | set(
@@ -160,7 +167,7 @@ def test_an_officer_of_a_merged_unit_works_in_the_successor_once_confirmed(provi
 def test_an_account_administrator_of_another_unit_cannot_confirm(provinces, client):
     a, b, c = provinces["A"], provinces["B"], provinces["C"]
     officer = user_with_role(Role.OFFICER, a)
-    merge(a, b, TODAY)
+    merge(a, b, today())
     carried = Membership.objects.get(user=officer, unit=b)
     client.force_login(user_with_role(Role.ACCOUNT_ADMIN, c))
     response = client.post(f"/accounts/{officer.pk}/roles/{carried.pk}/confirm/")
@@ -191,7 +198,7 @@ def test_the_admin_shows_a_preview_before_recording(provinces, client):
         "kind": "merge",
         "unit": provinces["A"].pk,
         "successor": provinces["B"].pk,
-        "effective_on": LATER.strftime("%d/%m/%Y"),
+        "effective_on": later().strftime("%d/%m/%Y"),
         "legal_basis": "Nghị quyết thử",
         "note": "",
         "new_name": "",
@@ -210,12 +217,12 @@ def test_the_admin_shows_a_preview_before_recording(provinces, client):
     assert (change.unit, change.successor, change.effective_on) == (
         provinces["A"],
         provinces["B"],
-        LATER,
+        later(),
     )
 
 
 def test_only_national_administrators_see_unit_changes(provinces, client):
-    change = merge(provinces["A"], provinces["B"], LATER)
+    change = merge(provinces["A"], provinces["B"], later())
     client.force_login(user_with_role(Role.OFFICER, provinces["B"]))
     assert client.get(f"/admin/reorganisation/unitchange/{change.pk}/change/").status_code == 404
     assert client.get("/admin/reorganisation/unitchange/add/").status_code == 403
@@ -243,7 +250,7 @@ def test_a_reassigned_system_counts_in_the_split_unit_before_the_date_only(provi
     assert (system.owner, system.previous_owner) == (provinces["C"], provinces["A"])
     assert totals(datetime.date(2025, 2, 28)) == {"Tỉnh A": 3, "Tỉnh B": 2, "Tỉnh C": 1}
     assert totals(datetime.date(2025, 3, 1)) == {"Tỉnh B": 4, "Tỉnh C": 2}
-    assert totals(TODAY) == {"Tỉnh B": 4, "Tỉnh C": 2}
+    assert totals(today()) == {"Tỉnh B": 4, "Tỉnh C": 2}
     officer_c = user_with_role(Role.OFFICER, provinces["C"])
     assert scope.editable_systems(officer_c).filter(pk=system.pk).exists()
     officer_b = user_with_role(Role.OFFICER, provinces["B"])
@@ -281,7 +288,7 @@ def test_the_daily_task_carries_people_over_for_changes_come_into_force(province
     officer = user_with_role(Role.OFFICER, provinces["A"])
     UnitChange.objects.create(  # recorded earlier for today, not applied yet
         kind="merge", unit=provinces["A"], successor=provinces["B"],
-        effective_on=TODAY, legal_basis="NQ",
+        effective_on=today(), legal_basis="NQ",
     )  # fmt: skip
     apply_due_unit_changes()
     apply_due_unit_changes()

@@ -9,7 +9,7 @@ from registry.models import Role
 from registry.reorganisation.models import UnitChange
 from tests.factories import user_with_role
 
-from .conftest import TODAY, merge
+from .conftest import merge, today
 
 
 def test_export_of_a_successor_includes_the_systems_it_took_over(provinces, tmp_path):
@@ -17,7 +17,7 @@ def test_export_of_a_successor_includes_the_systems_it_took_over(provinces, tmp_
     structure of the date, as the summary does (B counts 5 systems), but the command filters
     by B's path and writes B's own 2."""
     a, b = provinces["A"], provinces["B"]
-    merge(a, b, TODAY)
+    merge(a, b, today())
     out = tmp_path / "b.csv"
     call_command("export_systems", out=str(out), unit=b.code, stdout=io.StringIO())
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))[1:]

@@ -7,7 +7,7 @@ import pytest
 from registry.reorganisation import files
 from registry.reorganisation.structure import Structure
 
-from .conftest import TODAY
+from .conftest import today
 
 HEADER = "kind,unit,successor,new_name,effective_on,legal_basis,note,other_successors"
 
@@ -23,14 +23,14 @@ def test_a_move_from_a_file_can_name_the_new_parent(provinces, tmp_path):
     format has no column for the parent: every move read from a file makes the unit a
     reporting unit. Here A's department should move under B."""
     department, b = provinces["A-IT"], provinces["B"]
-    day = TODAY - datetime.timedelta(days=3)
+    day = today() - datetime.timedelta(days=3)
     path = write(
         tmp_path,
         f"move,{department.code},,,{day.isoformat()},NQ thử,,,{b.code}",
         header=HEADER + ",new_parent",
     )
     files.record_files([path])
-    assert Structure.load(TODAY).parent(department.pk) == b.pk
+    assert Structure.load(today()).parent(department.pk) == b.pk
 
 
 def test_a_date_at_the_edge_of_the_calendar_is_a_file_error(provinces, tmp_path):

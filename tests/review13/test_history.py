@@ -1,7 +1,5 @@
 """Undated edits in the admin that rewrite the past the unit changes were meant to keep."""
 
-import datetime
-
 from compliance.selectors import compliance_summary
 from registry.models import Role
 from registry.reorganisation.models import ChangeKind
@@ -9,10 +7,7 @@ from registry.reorganisation.structure import Structure
 from tests.factories import user_with_role
 from tests.test_admin_forms import _form_data
 
-from .conftest import TODAY, merge, record
-
-LAST_WEEK = TODAY - datetime.timedelta(days=7)
-BEFORE = TODAY - datetime.timedelta(days=20)
+from .conftest import days_ago, merge, record, today
 
 
 def totals(as_of):
@@ -24,14 +19,14 @@ def test_handing_a_merged_units_system_to_its_successor_keeps_the_past(provinces
     is an undated owner change (no `previous_owner`/`owner_since`, as the split's reassign page
     sets): the report of 20 days ago, before the merger, loses the system from A."""
     a, b = provinces["A"], provinces["B"]
-    merge(a, b, LAST_WEEK)
-    assert totals(BEFORE)["Tỉnh A"] == 3
+    merge(a, b, days_ago(7))
+    assert totals(days_ago(20))["Tỉnh A"] == 3
     system = a.systems.order_by("pk").first()
     client.force_login(user_with_role(Role.NATIONAL_ADMIN))
     url = f"/admin/registry/informationsystem/{system.pk}/change/"
     response = client.post(url, _form_data(system, owner=b.pk))
     assert response.status_code in (200, 302)
-    assert totals(BEFORE)["Tỉnh A"] == 3  # history stays as it was
+    assert totals(days_ago(20))["Tỉnh A"] == 3  # history stays as it was
 
 
 def test_correcting_a_renamed_units_name_in_the_admin_shows_on_its_pages(provinces):
@@ -40,8 +35,8 @@ def test_correcting_a_renamed_units_name_in_the_admin_shows_on_its_pages(provinc
     the structure takes every later name from the change, never from the unit row: pages,
     reports and e-mails keep the typo while the admin lists show the correction."""
     a = provinces["A"]
-    record(ChangeKind.RENAME, a, LAST_WEEK, new_name="Tỉnh A mơi")
+    record(ChangeKind.RENAME, a, days_ago(7), new_name="Tỉnh A mơi")
     a.refresh_from_db()
     a.name = "Tỉnh A mới"
     a.save()
-    assert Structure.load(TODAY).name(a.pk) == "Tỉnh A mới"
+    assert Structure.load(today()).name(a.pk) == "Tỉnh A mới"

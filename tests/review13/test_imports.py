@@ -1,6 +1,5 @@
 """Imports across a merger into a new unit: names resolve by the import's date, not the row's."""
 
-import datetime
 import io
 
 from django.utils import translation
@@ -11,10 +10,7 @@ from registry.models import InformationSystem
 from tests.factories import UnitFactory
 from tests.imports.conftest import basic_csv
 
-from .conftest import TODAY, merge
-
-LAST_WEEK = TODAY - datetime.timedelta(days=7)
-BEFORE = TODAY - datetime.timedelta(days=20)
+from .conftest import days_ago, merge
 
 
 def test_a_row_declared_before_a_merger_keeps_the_unit_of_its_date(provinces):
@@ -23,12 +19,12 @@ def test_a_row_declared_before_a_merger_keeps_the_unit_of_its_date(provinces):
     not exist, so the system is counted nowhere in the reports of that date (the issue: an
     old name leads to the successor "for rows dated after the change")."""
     a = provinces["A"]
-    new_unit = UnitFactory(name="Tỉnh Mới", code="R99", established_on=LAST_WEEK)
-    merge(a, new_unit, LAST_WEEK)
-    national_before = compliance_summary(BEFORE).national.total
-    data = basic_csv(["RV-NEW-1", "Cổng mới", a.name, "2", BEFORE.strftime("%d/%m/%Y")])
+    new_unit = UnitFactory(name="Tỉnh Mới", code="R99", established_on=days_ago(7))
+    merge(a, new_unit, days_ago(7))
+    national_before = compliance_summary(days_ago(20)).national.total
+    data = basic_csv(["RV-NEW-1", "Cổng mới", a.name, "2", days_ago(20).strftime("%d/%m/%Y")])
     with translation.override("vi"):
         report = import_systems(io.BytesIO(data), "systems.csv", None)
     assert report.ok, report.errors
-    assert InformationSystem.objects.get(code="RV-NEW-1").declared_on == BEFORE
-    assert compliance_summary(BEFORE).national.total == national_before + 1
+    assert InformationSystem.objects.get(code="RV-NEW-1").declared_on == days_ago(20)
+    assert compliance_summary(days_ago(20)).national.total == national_before + 1

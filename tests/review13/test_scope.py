@@ -7,10 +7,7 @@ from registry import scope
 from registry.models import Membership, Role
 from tests.factories import SubUnitFactory, SystemFactory, UnitFactory, user_with_role
 
-from .conftest import TODAY, merge
-
-EARLIER = TODAY - datetime.timedelta(days=20)
-LATER_PAST = TODAY - datetime.timedelta(days=10)
+from .conftest import days_ago, merge, today
 
 
 def fresh(user):
@@ -25,9 +22,9 @@ def test_the_former_parent_of_a_merged_department_no_longer_changes_its_systems(
     a, b = SubUnitFactory(parent=m, code="RM1-A"), SubUnitFactory(parent=n, code="RN1-B")
     system_of_a = SystemFactory(owner=a)
     officer_of_m = user_with_role(Role.OFFICER, m)
-    merge(a, b, TODAY)
-    assert system_of_a in unit_systems(n, TODAY)
-    assert system_of_a not in unit_systems(m, TODAY)
+    merge(a, b, today())
+    assert system_of_a in unit_systems(n, today())
+    assert system_of_a not in unit_systems(m, today())
     officer_of_m = fresh(officer_of_m)
     assert not scope.editable_systems(officer_of_m).filter(pk=system_of_a.pk).exists()
 
@@ -38,8 +35,8 @@ def test_people_of_a_unit_merged_twice_are_offered_in_the_unit_that_exists(provi
     with a pending role in a unit that no longer exists and is never offered in C."""
     a, b, c = provinces["A"], provinces["B"], provinces["C"]
     officer_of_a = user_with_role(Role.OFFICER, a)
-    merge(a, b, EARLIER)
-    merge(b, c, LATER_PAST)
+    merge(a, b, days_ago(20))
+    merge(b, c, days_ago(10))
     assert Membership.objects.filter(user=officer_of_a, unit=c).exists()
 
 
@@ -52,9 +49,9 @@ def test_an_officer_of_a_unit_merged_after_absorbing_another_keeps_reading_its_h
     system is out of their reach: they lose part of the history of the unit they belonged to."""
     a, b, c = provinces["A"], provinces["B"], provinces["C"]
     officer_of_a = user_with_role(Role.OFFICER, a)
-    merge(c, a, EARLIER)
-    merge(a, b, LATER_PAST)
-    between = EARLIER + datetime.timedelta(days=5)
+    merge(c, a, days_ago(20))
+    merge(a, b, days_ago(10))
+    between = days_ago(20) + datetime.timedelta(days=5)
     system_of_c = c.systems.get()
     assert system_of_c in unit_systems(a, between)
     assert scope.visible_systems(fresh(officer_of_a)).filter(pk=system_of_c.pk).exists()
@@ -68,7 +65,7 @@ def test_granting_a_role_already_carried_over_makes_it_count(provinces):
 
     a, b = provinces["A"], provinces["B"]
     officer_of_a = user_with_role(Role.OFFICER, a)
-    merge(a, b, LATER_PAST)
+    merge(a, b, days_ago(10))
     account_admin_of_b = user_with_role(Role.ACCOUNT_ADMIN, b)
     actions.grant_role(officer_of_a, Role.OFFICER, b, actor=account_admin_of_b)
     assert scope.editable_systems(fresh(officer_of_a)).filter(owner=b).exists()
@@ -80,6 +77,6 @@ def test_an_unconfirmed_officer_of_a_merged_unit_reads_only_its_history(province
     they have no confirmed role in B."""
     a, b = provinces["A"], provinces["B"]
     officer_of_a = user_with_role(Role.OFFICER, a)
-    merge(a, b, LATER_PAST)
-    new_system = SystemFactory(owner=provinces["A-IT"], declared_on=TODAY)
+    merge(a, b, days_ago(10))
+    new_system = SystemFactory(owner=provinces["A-IT"], declared_on=today())
     assert not scope.visible_systems(fresh(officer_of_a)).filter(pk=new_system.pk).exists()

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from compliance.selectors import compliance_summary
 from registry.reorganisation.models import ChangeKind
 
-from .conftest import LATER, merge, record
+from .conftest import later, merge, record
 
-AFTER_BOTH = LATER + datetime.timedelta(days=5)
+
+def after_both():
+    return later() + datetime.timedelta(days=5)
 
 
 def test_two_mergers_into_each_other_never_drop_systems(provinces):
@@ -19,20 +21,20 @@ def test_two_mergers_into_each_other_never_drop_systems(provinces):
     only at the new change's own date, so both are accepted, and from the second date each
     unit's successor is the other: a cycle, and `placement` returns None for both."""
     a, b = provinces["A"], provinces["B"]
-    merge(b, a, AFTER_BOTH)
+    merge(b, a, after_both())
     with contextlib.suppress(ValidationError):  # refusing the second merger is a fix
-        merge(a, b, LATER)
-    assert compliance_summary(AFTER_BOTH).national.total == 6
+        merge(a, b, later())
+    assert compliance_summary(after_both()).national.total == 6
 
 
 def test_two_moves_under_each_other_never_drop_systems(provinces):
     """B moves under A later, then A under B earlier: from the later date each reports to
     the other, neither is a reporting unit, and their systems vanish from the country."""
     a, b = provinces["A"], provinces["B"]
-    record(ChangeKind.MOVE, b, AFTER_BOTH, new_parent=a)
+    record(ChangeKind.MOVE, b, after_both(), new_parent=a)
     with contextlib.suppress(ValidationError):
-        record(ChangeKind.MOVE, a, LATER, new_parent=b)
-    assert compliance_summary(AFTER_BOTH).national.total == 6
+        record(ChangeKind.MOVE, a, later(), new_parent=b)
+    assert compliance_summary(after_both()).national.total == 6
 
 
 def test_a_split_cannot_hand_functions_to_itself_or_to_a_unit_that_has_ended(provinces):
@@ -42,13 +44,13 @@ def test_a_split_cannot_hand_functions_to_itself_or_to_a_unit_that_has_ended(pro
     from registry.reorganisation import changes
 
     a, b, c = provinces["A"], provinces["B"], provinces["C"]
-    merge(c, b, LATER)
+    merge(c, b, later())
     spec = changes.ChangeSpec(
         kind=ChangeKind.SPLIT,
         unit=a,
         successor=b,
         other_successors=[a, c],
-        effective_on=AFTER_BOTH,
+        effective_on=after_both(),
         legal_basis="NQ",
     )
     with pytest.raises(ValidationError):
@@ -62,12 +64,17 @@ def test_the_daily_application_is_not_stopped_by_one_change(provinces):
     from registry.reorganisation import changes
 
     a, b, c = provinces["A"], provinces["B"], provinces["C"]
-    record(ChangeKind.MOVE, b, AFTER_BOTH, new_parent=a)
+    record(ChangeKind.MOVE, b, after_both(), new_parent=a)
     try:
-        record(ChangeKind.MOVE, a, LATER, new_parent=b)
+        record(ChangeKind.MOVE, a, later(), new_parent=b)
     except ValidationError:
         return  # refusing the second move is a fix
-    record(ChangeKind.RENAME, c, AFTER_BOTH + datetime.timedelta(days=1), new_name="Tỉnh C mới")
-    changes.apply_due_changes(AFTER_BOTH + datetime.timedelta(days=1))
+    record(
+        ChangeKind.RENAME,
+        c,
+        after_both() + datetime.timedelta(days=1),
+        new_name="Tỉnh C mới",
+    )
+    changes.apply_due_changes(after_both() + datetime.timedelta(days=1))
     c.refresh_from_db()
     assert c.name == "Tỉnh C mới"
