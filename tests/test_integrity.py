@@ -1,11 +1,14 @@
 """Codes, text and the unit tree hold whatever the write path (issue 9)."""
 
+import sys
+import unicodedata
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from registry.models import InformationSystem, Role, Unit
-from registry.text import clean_text
+from registry.text import clean_text, forbidden_character
 from registry.transitions import normalize_code, validate_code
 from tests.factories import SubUnitFactory, SystemFactory, UnitFactory
 
@@ -37,6 +40,22 @@ def test_text_is_nfc_and_trimmed():
     assert clean_text("dòng 1\r\ndòng 2", multiline=True) == "dòng 1\ndòng 2"
     with pytest.raises(ValidationError):
         clean_text("dòng 1\ndòng 2")
+
+
+FORBIDDEN = [
+    chr(point)
+    for point in range(sys.maxunicode + 1)
+    if unicodedata.category(chr(point)) in {"Cc", "Cf", "Cs", "Zl", "Zp"}
+]
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_every_invisible_or_control_character_in_unicode_is_refused(multiline):
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+    for char in FORBIDDEN:
+        found = forbidden_character(f"Hệ thống{char}x", multiline=multiline)
+        assert found == (None if char in allowed else char), f"U+{ord(char):04X}"
+    assert forbidden_character("Hệ thống quản lý văn bản — 12/QĐ-UBND (bản 2)") is None
 
 
 @pytest.mark.django_db
