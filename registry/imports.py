@@ -24,11 +24,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from registry import scope
 from registry.audit.actions import record_import
 from registry.data_version import bump_data_version
+from registry.history_copy import copy_created_history
 from registry.import_columns import COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS, is_empty
 from registry.import_files import (
     FileError,
@@ -476,23 +477,34 @@ class _Plan:
 
     def write(self, batch):
         now = timezone.now()
-        options = {
-            "batch_size": WRITE_BATCH,
-            "default_user": self.user,
-            "default_change_reason": f"Import #{batch.pk}: {batch.file_name}"[:100],
-            "default_date": now,
-            "custom_historical_attrs": {"import_batch": batch},
-        }
+        reason = f"Import #{batch.pk}: {batch.file_name}"[:100]
         bump_data_version()  # bulk writes send no signal
         if self.creates:
-            bulk_create_with_history(self.creates, InformationSystem, **options)
+            InformationSystem.objects.bulk_create(self.creates, batch_size=WRITE_BATCH)
+            history = {
+                "history_date": now,
+                "history_user": self.user,
+                "history_change_reason": reason,
+                "import_batch": batch,
+                "api_token": None,
+            }
+            copy_created_history(InformationSystem, self.creates, history)
         if self.updates:
             fields = {"name_ascii", "updated_at"}
             for system, changed in self.updates:
                 system.updated_at = now
                 fields.update(changed)
             systems = [system for system, _changed in self.updates]
-            bulk_update_with_history(systems, InformationSystem, sorted(fields), **options)
+            bulk_update_with_history(
+                systems,
+                InformationSystem,
+                sorted(fields),
+                batch_size=WRITE_BATCH,
+                default_user=self.user,
+                default_change_reason=reason,
+                default_date=now,
+                custom_historical_attrs={"import_batch": batch},
+            )
 
     def inspection_dates_written(self):
         """Systems whose last-inspection date this import set or cleared (the ledger's input)."""

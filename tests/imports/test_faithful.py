@@ -141,7 +141,7 @@ def test_a_crash_while_writing_leaves_nothing_but_its_record(
     def crash(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(imports, "bulk_create_with_history", crash)
+    monkeypatch.setattr(imports, "copy_created_history", crash)
     before = registry_tables()
     report = run_import(basic_csv(corpus.good_row(1)), national_admin, today=TODAY)
     assert registry_tables() == before
