@@ -348,7 +348,7 @@ def _skipped(number, raw, columns, table):
     first = cells[0]
     code_index = next((i for i, (c, _h) in columns.items() if c and c.field == "code"), None)
     code = raw[code_index] if code_index is not None and code_index < len(raw) else None
-    totals = text_key(first.rstrip(":")) in TOTALS_WORDS and not _could_be_code(first, code)
+    totals = not _could_be_code(first, code) and text_key(first.rstrip(":")) in TOTALS_WORDS
     signature = is_empty(code) and any(SIGNATURE.search(text_key(cell)) for cell in cells)
     if not (totals or signature):
         return False
@@ -361,8 +361,10 @@ def _skipped(number, raw, columns, table):
 
 def _is_numbering(cells):
     """(1) (2) (3)… or 1 2 3… under the header, as official report forms number their columns."""
+    if len(cells) < 3 or not NUMBERING.match(cells[0]):
+        return False  # a data row's first cell (its code) settles it
     numbers = [NUMBERING.match(cell) for cell in cells]
-    if len(cells) < 3 or not all(numbers):
+    if not all(numbers):
         return False
     values = [int(match[1]) for match in numbers]
     return values == list(range(values[0], values[0] + len(values)))
@@ -376,6 +378,8 @@ def _could_be_code(first, code):
 def _cell(value, number, field_name, table):
     """The cell's value, clean; formulas, line breaks and invisible characters become a
     problem of the row."""
+    if value == "" or value is None:
+        return value  # most cells of a sheet: nothing to check
     if isinstance(value, ExcelError):
         return _problem(
             table,

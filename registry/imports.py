@@ -333,7 +333,7 @@ class _Plan:
         system = copy.copy(existing) if existing else InformationSystem(code=code)
         if not self._apply(number, system, values, existing):
             return
-        changed = [f for f in IMPORTED_FIELDS if _value(system, f) != _value(existing, f)]
+        changed = [] if existing is None else _changed_fields(system, existing)
         if existing is not None and not changed:
             self.unchanged += 1
             return
@@ -541,6 +541,10 @@ def _units_last(item):
 def _row_date(values, today):
     day = values.get("declared_on")
     return day if isinstance(day, datetime.date) else today
+
+
+def _changed_fields(system, existing):
+    return [f for f in IMPORTED_FIELDS if _value(system, f) != _value(existing, f)]
 
 
 def _value(system, field_name):

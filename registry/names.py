@@ -69,8 +69,12 @@ def unit_name_ascii_key(name):
 
 def fold_ascii(text):
     """Lower-case text without any diacritic: 'Đắk Lắk' → 'dak lak'."""
-    text = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
-    stripped = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text or ""
+    if text.isascii():  # codes and unaccented words: nothing to take off
+        stripped = text
+    else:
+        text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+        stripped = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_SEPARATORS.split(stripped.casefold())).strip()
 
 
