@@ -37,8 +37,10 @@ def copy_created_history(model, systems, values):
             raise ValueError(f"No value for the history column {field.name!r}.")
         selected.append("%s")
         params.append(field.get_db_prep_save(_stored(field, values[field.name]), connection))
-    for start in range(0, len(pks), BATCH):
-        _insert(model, history, columns, selected, params, pks[start : start + BATCH])
+    # SQLite counts the values given with the ids against its limit on a statement's parameters.
+    batch = min(BATCH, (connection.features.max_query_params or BATCH) - len(params))
+    for start in range(0, len(pks), batch):
+        _insert(model, history, columns, selected, params, pks[start : start + batch])
 
 
 def _stored(field, value):
