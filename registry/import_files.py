@@ -378,8 +378,8 @@ def _could_be_code(first, code):
 def _cell(value, number, field_name, table):
     """The cell's value, clean; formulas, line breaks and invisible characters become a
     problem of the row."""
-    if value == "" or value is None:
-        return value  # most cells of a sheet: nothing to check
+    if value is None or type(value) is str and value == "":
+        return value  # most cells of a sheet: nothing to check (an empty ExcelError is not one)
     if isinstance(value, ExcelError):
         return _problem(
             table,

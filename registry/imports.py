@@ -20,11 +20,11 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry import scope
 from registry.audit.actions import record_import
@@ -477,40 +477,51 @@ class _Plan:
 
     def write(self, batch):
         now = timezone.now()
-        reason = f"Import #{batch.pk}: {batch.file_name}"[:100]
+        history = {
+            "history_date": now,
+            "history_user": self.user,
+            "history_change_reason": f"Import #{batch.pk}: {batch.file_name}"[:100],
+            "import_batch": batch,
+            "api_token": None,
+        }
         bump_data_version()  # bulk writes send no signal
         if self.creates:
-            InformationSystem.objects.bulk_create(self.creates, batch_size=WRITE_BATCH)
-            history = {
-                "history_date": now,
-                "history_user": self.user,
-                "history_change_reason": reason,
-                "import_batch": batch,
-                "api_token": None,
-            }
-            copy_created_history(InformationSystem, self.creates, history)
+            _create_with_history(self.creates, history)
         if self.updates:
             fields = {"name_ascii", "updated_at"}
             for system, changed in self.updates:
                 system.updated_at = now
                 fields.update(changed)
             systems = [system for system, _changed in self.updates]
-            bulk_update_with_history(
-                systems,
-                InformationSystem,
-                sorted(fields),
-                batch_size=WRITE_BATCH,
-                default_user=self.user,
-                default_change_reason=reason,
-                default_date=now,
-                custom_historical_attrs={"import_batch": batch},
-            )
+            options = _simple_history_options(history)
+            bulk_update_with_history(systems, InformationSystem, sorted(fields), **options)
 
     def inspection_dates_written(self):
         """Systems whose last-inspection date this import set or cleared (the ledger's input)."""
         created = [system for system in self.creates if system.last_inspection_on]
         changed = [s for s, fields in self.updates if "last_inspection_on" in fields]
         return created + changed
+
+
+def _create_with_history(systems, history):
+    if not connection.features.can_return_rows_from_bulk_insert:
+        # SQLite before 3.35 gives back no ids: simple-history finds the new rows again.
+        options = _simple_history_options(history)
+        bulk_create_with_history(systems, InformationSystem, **options)
+        return
+    InformationSystem.objects.bulk_create(systems, batch_size=WRITE_BATCH)
+    copy_created_history(InformationSystem, systems, history)
+
+
+def _simple_history_options(history):
+    """The same history values as simple-history's bulk functions take them."""
+    return {
+        "batch_size": WRITE_BATCH,
+        "default_user": history["history_user"],
+        "default_change_reason": history["history_change_reason"],
+        "default_date": history["history_date"],
+        "custom_historical_attrs": {"import_batch": history["import_batch"]},
+    }
 
 
 class _Marker:

@@ -4,6 +4,7 @@ set of rows simple-history's bulk_history_create writes for the same systems, co
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from registry.history_copy import copy_created_history
@@ -96,3 +97,34 @@ def test_an_import_of_more_than_one_batch_gives_each_new_system_one_creation_row
     assert sorted(history.values_list("id", "code", "name")) == sorted(
         created.values_list("id", "code", "name")
     )
+
+
+def _import_three(officer_a):
+    rows = [[f"NEW-{n}", f"Hệ thống {n}", "Tỉnh A", "2", "15/01/2024"] for n in range(3)]
+    report = run_import(basic_csv(*rows), officer_a)
+    assert report.ok and report.created == 3
+    history = InformationSystem.history.filter(import_batch=report.batch)
+    return sorted(history.values_list("code", "history_type", "history_user"))
+
+
+def test_a_database_that_gives_back_no_ids_gets_the_same_history(two_units, officer_a, monkeypatch):
+    """SQLite before 3.35 returns no ids from a bulk insert: simple-history writes the rows."""
+    features = type(connection.features)
+    monkeypatch.setattr(features, "can_return_rows_from_bulk_insert", False)
+    expected = [(f"NEW-{n}", "+", officer_a.pk) for n in range(3)]
+    assert _import_three(officer_a) == expected
+
+
+def test_batches_stay_under_the_databases_parameter_limit(two_units, officer_a, monkeypatch):
+    # The copy's 6 history values and 2 ids: the 3 new systems take two statements.
+    monkeypatch.setattr(connection.features, "max_query_params", 8)
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        if sql.startswith(f'INSERT INTO "{InformationSystem.history.model._meta.db_table}"'):
+            statements.append(len(params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert [code for code, *_ in _import_three(officer_a)] == ["NEW-0", "NEW-1", "NEW-2"]
+    assert statements == [8, 7]

@@ -1,9 +1,12 @@
 """Files and rows a hostile review used against the import (issue 9/10 review)."""
 
+import io
+import zipfile
+
 import pytest
 
 from registry.models import ImportBatch, ImportStatus, InformationSystem, Role
-from tests.factories import SubUnitFactory
+from tests.factories import SubUnitFactory, SystemFactory
 from tests.imports.conftest import BASIC_HEADERS, basic_csv, errors_of, run_import, xlsx_bytes
 
 
@@ -15,6 +18,31 @@ def test_an_excel_error_cell_is_a_row_error_not_a_name(two_units, national_admin
     assert [(row, column) for row, column, _ in errors_of(report)] == [(2, "Tên hệ thống")]
     assert "#REF!" in errors_of(report)[0][2]
     assert not InformationSystem.objects.filter(code="NEW-E").exists()
+
+
+def _emptied_error_cells(data):
+    """The .xlsx with its #REF! error cells written without their text (<c t="e"><v></v></c>),
+    as some generators write them."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                body = body.replace(b"<v>#REF!</v>", b"<v></v>")
+            target.writestr(item, body)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_excel_error_cell_without_its_text_is_still_an_error_not_an_empty_cell(
+    two_units, national_admin
+):
+    system = SystemFactory(owner=two_units["a"]["province"], proposed_level=3, code="SYS-ERR")
+    row = ["SYS-ERR", system.name, "Tỉnh A", "#REF!", system.declared_on.strftime("%d/%m/%Y")]
+    report = run_import(_emptied_error_cells(xlsx_bytes([BASIC_HEADERS, row])), national_admin)
+    assert [(row, column) for row, column, _ in errors_of(report)] == [(2, "Cấp độ đề xuất")]
+    system.refresh_from_db()
+    assert (report.updated, system.proposed_level) == (0, 3)
 
 
 @pytest.mark.django_db
