@@ -333,10 +333,12 @@ class _Plan:
         system = copy.copy(existing) if existing else InformationSystem(code=code)
         if not self._apply(number, system, values, existing):
             return
-        changed = [] if existing is None else _changed_fields(system, existing)
-        if existing is not None and not changed:
-            self.unchanged += 1
-            return
+        changed = []  # a new system has nothing to compare with
+        if existing is not None:
+            changed = [f for f in IMPORTED_FIELDS if _value(system, f) != _value(existing, f)]
+            if not changed:
+                self.unchanged += 1
+                return
         if not self._validate(number, system, existing):
             return
         if taken:
@@ -552,10 +554,6 @@ def _units_last(item):
 def _row_date(values, today):
     day = values.get("declared_on")
     return day if isinstance(day, datetime.date) else today
-
-
-def _changed_fields(system, existing):
-    return [f for f in IMPORTED_FIELDS if _value(system, f) != _value(existing, f)]
 
 
 def _value(system, field_name):
